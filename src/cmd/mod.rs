@@ -1,0 +1,19 @@
+//! One module per subcommand, each with a `run` that returns the exit code. Dispatch only.
+
+pub mod scan;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, ColorWhen, Command};
+
+/// Runs the parsed command line and returns the process exit code (0, 1 or 2).
+pub fn run(cli: Cli) -> Result<u8> {
+    anstream::ColorChoice::write_global(match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    });
+    match cli.command {
+        Command::Scan(args) => scan::run(&args),
+    }
+}

@@ -1,0 +1,344 @@
+//! Turns bytes into matches: an Aho-Corasick keyword prefilter over everything, then each
+//! triggered pattern's regex over small windows around its keyword hits, then the entropy gate,
+//! validators and placeholder filter.
+//!
+//! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
+//! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
+
+pub mod entropy;
+pub mod placeholder;
+pub mod validate;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use anyhow::{Context as _, Result};
+
+use crate::pattern::{Kind, Pattern};
+
+/// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
+/// Bounds the work on minified files whose single line is megabytes long.
+const WINDOW_REACH: usize = 4096;
+
+/// Placeholder words are only meaningful in short values; a long key body is judged by its
+/// structure and entropy instead.
+const PLACEHOLDER_MAX_LEN: usize = 200;
+
+/// One pattern match in a chunk of bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the pattern in [`Matcher::patterns`].
+    pub pattern: usize,
+    /// Byte span of the whole regex match.
+    pub span: Range<usize>,
+    /// Byte span of the secret (the capture group).
+    pub secret: Range<usize>,
+}
+
+/// A set of patterns compiled for matching.
+#[derive(Debug)]
+pub struct Matcher {
+    patterns: Vec<Pattern>,
+    keywords: AhoCorasick,
+    /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
+    triggers: Vec<Vec<usize>>,
+}
+
+impl Matcher {
+    /// Builds the prefilter over every pattern's keywords. Regexes compile lazily.
+    pub fn new(patterns: Vec<Pattern>) -> Result<Self> {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut triggers: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            for k in &p.spec.keywords {
+                let key = k.to_ascii_lowercase().into_bytes();
+                let slot = *index.entry(key.clone()).or_insert_with(|| {
+                    words.push(key);
+                    triggers.push(Vec::new());
+                    triggers.len() - 1
+                });
+                if !triggers[slot].contains(&i) {
+                    triggers[slot].push(i);
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .or_else(|_| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&words)
+            })
+            .context("failed to build the keyword prefilter")?;
+        Ok(Matcher {
+            patterns,
+            keywords,
+            triggers,
+        })
+    }
+
+    /// All patterns, in the order match indices refer to.
+    #[must_use]
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// Finds every match in `bytes`, scanned as the file `path`.
+    ///
+    /// Returns an error only when a pattern's regex cannot be compiled (a broken user pattern);
+    /// the matches of every other pattern are still returned alongside in that case.
+    pub fn find(&self, path: &str, bytes: &[u8]) -> (Vec<Match>, Vec<anyhow::Error>) {
+        let mut applies: Vec<Option<bool>> = vec![None; self.patterns.len()];
+        // (pattern, window start, window end)
+        let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
+        for hit in self.keywords.find_overlapping_iter(bytes) {
+            let mut line: Option<(usize, usize)> = None;
+            for &p in &self.triggers[hit.pattern().as_usize()] {
+                let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
+                if !ok {
+                    continue;
+                }
+                let (ls, le) =
+                    *line.get_or_insert_with(|| line_bounds(bytes, hit.start(), hit.end()));
+                if last_line[p] == ls {
+                    continue;
+                }
+                last_line[p] = ls;
+                let extra = self.patterns[p].spec.max_lines.saturating_sub(1) as usize;
+                let (ws, we) = widen(bytes, ls, le, extra);
+                windows.push((p, ws, we));
+            }
+        }
+        windows.sort_unstable();
+        let mut matches = Vec::new();
+        let mut errors = Vec::new();
+        let mut i = 0;
+        while i < windows.len() {
+            let (p, start, mut end) = windows[i];
+            let mut j = i + 1;
+            while j < windows.len() && windows[j].0 == p && windows[j].1 <= end {
+                end = end.max(windows[j].2);
+                j += 1;
+            }
+            i = j;
+            let pattern = &self.patterns[p];
+            let re = match pattern.regex() {
+                Ok(re) => re,
+                Err(e) => {
+                    if !errors
+                        .iter()
+                        .any(|x: &anyhow::Error| x.to_string() == e.to_string())
+                    {
+                        errors.push(e);
+                    }
+                    continue;
+                }
+            };
+            let hay = &bytes[start..end];
+            let secret_group = re
+                .capture_names()
+                .position(|n| n == Some("secret"))
+                .unwrap_or(1);
+            for caps in re.captures_iter(hay) {
+                let Some(whole) = caps.get(0) else { continue };
+                let secret = caps
+                    .get(secret_group)
+                    .or_else(|| caps.iter().skip(1).flatten().next())
+                    .unwrap_or(whole);
+                let value = secret.as_bytes();
+                if !passes_gates(pattern, value) {
+                    continue;
+                }
+                let m = Match {
+                    pattern: p,
+                    span: start + whole.start()..start + whole.end(),
+                    secret: start + secret.start()..start + secret.end(),
+                };
+                if matches.last() != Some(&m) {
+                    matches.push(m);
+                }
+            }
+        }
+        matches.sort_by_key(|m| (m.secret.start, m.pattern));
+        matches.dedup();
+        self.drop_generic_overlaps(&mut matches);
+        (matches, errors)
+    }
+}
+
+impl Matcher {
+    /// A generic detector's match yields to a specific pattern's match on the same secret:
+    /// one secret, one finding, under its most precise name.
+    fn drop_generic_overlaps(&self, matches: &mut Vec<Match>) {
+        let is_generic = |m: &Match| {
+            self.patterns[m.pattern]
+                .spec
+                .tags
+                .iter()
+                .any(|t| t == "generic")
+        };
+        if !matches.iter().any(is_generic) {
+            return;
+        }
+        let specific: Vec<Range<usize>> = matches
+            .iter()
+            .filter(|m| !is_generic(m))
+            .map(|m| m.secret.clone())
+            .collect();
+        matches.retain(|m| {
+            !is_generic(m)
+                || !specific
+                    .iter()
+                    .any(|s| s.start < m.secret.end && m.secret.start < s.end)
+        });
+    }
+}
+
+/// Entropy floor, validator and placeholder filter for one captured value.
+fn passes_gates(pattern: &Pattern, value: &[u8]) -> bool {
+    if let Some(min) = pattern.spec.min_entropy {
+        if entropy::shannon(value) < min {
+            return false;
+        }
+    }
+    if let Some(v) = pattern.validator {
+        if !v.check(value) {
+            return false;
+        }
+    }
+    if pattern.spec.kind == Kind::Secret
+        && value.len() <= PLACEHOLDER_MAX_LEN
+        && placeholder::is_placeholder(value)
+    {
+        return false;
+    }
+    true
+}
+
+/// The line around `start..end`, clipped to [`WINDOW_REACH`] bytes on either side.
+fn line_bounds(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+    let lo = start.saturating_sub(WINDOW_REACH);
+    let ls = memchr::memrchr(b'\n', &bytes[lo..start]).map_or(lo, |i| lo + i + 1);
+    let hi = (end + WINDOW_REACH).min(bytes.len());
+    let le = memchr::memchr(b'\n', &bytes[end..hi]).map_or(hi, |i| end + i + 1);
+    (ls, le)
+}
+
+/// Extends a window by `extra` lines on each side (for patterns that span lines).
+fn widen(bytes: &[u8], mut start: usize, mut end: usize, extra: usize) -> (usize, usize) {
+    for _ in 0..extra {
+        if start == 0 {
+            break;
+        }
+        start = line_bounds(bytes, start - 1, start - 1).0;
+    }
+    for _ in 0..extra {
+        if end >= bytes.len() {
+            break;
+        }
+        end = line_bounds(bytes, end, end).1;
+    }
+    (start, end)
+}
+
+/// Whether the content looks binary: a NUL byte in its first 8 KiB (git's own heuristic).
+#[must_use]
+pub fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::parse_file;
+
+    fn matcher(yaml: &str) -> Matcher {
+        Matcher::new(parse_file("t.yaml", yaml).unwrap()).unwrap()
+    }
+
+    const TOKEN: &str = r"
+patterns:
+  - id: demo-token
+    name: Demo token
+    kind: secret
+    severity: error
+    keywords: [demo_]
+    regex: '\b(demo_[A-Za-z0-9]{12})\b'
+    min_entropy: 3.0
+    description: {what: a, why: b, fix: c}
+  - id: demo-key
+    name: Demo key block
+    kind: secret
+    severity: error
+    keywords: ['BEGIN DEMO']
+    max_lines: 20
+    regex: '-----BEGIN DEMO-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n)+)-----END DEMO-----'
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn finds_token_with_keyword_case_insensitively_and_exact_span() {
+        let m = matcher(TOKEN);
+        let text = b"x = 'DEMO_nope'\ny = 'demo_Q8z3LkP0vW2x'\n";
+        let (found, errs) = m.find("a.py", text);
+        assert!(errs.is_empty());
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].secret.clone()], b"demo_Q8z3LkP0vW2x");
+    }
+
+    #[test]
+    fn entropy_gate_drops_low_entropy_values() {
+        let m = matcher(TOKEN);
+        let (found, _) = m.find("a.py", b"demo_abababababab");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_nul_and_crlf_do_not_break_matching() {
+        let m = matcher(TOKEN);
+        let mut text = vec![0xff, 0xfe, 0, b'\r', b'\n'];
+        text.extend_from_slice(b"k = demo_Q8z3LkP0vW2x\r\n\xc3\x28");
+        let (found, _) = m.find("a.bin", &text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].secret.clone()], b"demo_Q8z3LkP0vW2x");
+    }
+
+    #[test]
+    fn multi_line_block_is_found_once_with_crlf() {
+        let m = matcher(TOKEN);
+        let text = b"-----BEGIN DEMO-----\r\nQUJDREVGR0hJSktMTU5PUA==\r\nUVJTVFVWV1hZWg==\r\n-----END DEMO-----\r\n";
+        let (found, _) = m.find("k.pem", text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].span.start, 0);
+    }
+
+    #[test]
+    fn token_deep_inside_a_huge_single_line_is_found() {
+        let m = matcher(TOKEN);
+        let mut text = vec![b'a'; 3_000_000];
+        text.extend_from_slice(b" demo_Q8z3LkP0vW2x ");
+        text.extend(std::iter::repeat_n(b'b', 3_000_000));
+        let (found, _) = m.find("min.js", &text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].secret.start, 3_000_001);
+    }
+
+    #[test]
+    fn placeholders_are_not_reported() {
+        let m = matcher(&TOKEN.replace("[A-Za-z0-9]{12}", "[A-Za-z0-9]{12,20}"));
+        let (found, _) = m.find("a.py", b"demo_EXAMPLEq8z3LkP0");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn binary_sniffing() {
+        assert!(is_binary(b"abc\0def"));
+        assert!(!is_binary(b"plain text\n"));
+    }
+}

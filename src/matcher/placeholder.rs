@@ -1,0 +1,216 @@
+//! Rejects captured values that are plainly not secrets: placeholders, templates, environment
+//! lookups, and (for the generic detector) identifiers, paths and URLs.
+//!
+//! These checks run after the regex and entropy gate; they never look at anything but the
+//! captured value, so they cannot hide a real token that merely sits next to a placeholder.
+
+/// Words that mark a value as a stand-in rather than a credential.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "example",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourtoken",
+    "yourkey",
+    "yourpassword",
+    "redacted",
+    "dummy",
+    "replace_me",
+    "replaceme",
+    "insert_",
+    "notasecret",
+    "not_a_secret",
+    "not-a-secret",
+    "todo",
+    "fixme",
+    "xxxx",
+    "****",
+    "....",
+    "<",
+    "${",
+    "$(",
+    "{{",
+    "%(",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "env(",
+    "environ[",
+    "environ.get",
+    "process.env",
+    "secrets.",
+    "vault:",
+];
+
+/// Whether `value` is a placeholder or template rather than a secret.
+#[must_use]
+pub fn is_placeholder(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| memchr::memmem::find(&lower, w.as_bytes()).is_some())
+    {
+        return true;
+    }
+    // A run of one repeated character (`aaaaaaaa`, `00000000`) or an ascending run.
+    if value.len() >= 6 {
+        let first = value[0];
+        if value.iter().all(|&b| b == first) {
+            return true;
+        }
+    }
+    if value.starts_with(b"$")
+        && value[1..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || *b == b'_')
+    {
+        return true;
+    }
+    let sequences: [&[u8]; 2] = [b"01234567890", b"abcdefghijklmnopqrstuvwxyz"];
+    lower.len() >= 6
+        && sequences
+            .iter()
+            .any(|s| memchr::memmem::find(s, &lower).is_some())
+}
+
+/// Whether a value assigned to a secret-like name is plainly not a secret: an identifier,
+/// dotted name, function call, path, URL without credentials, UUID, hex digest, `data:` URI or
+/// lock-file integrity hash. Used by the generic detector only.
+#[must_use]
+pub fn is_not_generic_secret(value: &[u8]) -> bool {
+    if is_placeholder(value) {
+        return true;
+    }
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    // snake_case / kebab-case / dotted identifiers and plain words.
+    let identifier_like = text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+        && text.bytes().filter(u8::is_ascii_digit).count() * 3 < text.len();
+    let screaming = text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && text.contains('_');
+    let camel_words = text.bytes().all(|b| b.is_ascii_alphabetic())
+        && text.bytes().filter(u8::is_ascii_uppercase).count() <= text.len() / 4;
+    let dotted = text.contains('.')
+        && text.split('.').all(|part| {
+            part.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        });
+    if identifier_like || screaming || camel_words || dotted {
+        return true;
+    }
+    if text.ends_with(')') && text.contains('(') {
+        return true;
+    }
+    if text.starts_with('/')
+        || text.starts_with("./")
+        || text.starts_with("../")
+        || text.starts_with("~/")
+    {
+        return true;
+    }
+    if let Some(rest) = text.split_once("://").map(|(_, r)| r) {
+        // A URL is a secret only when it carries user:password@.
+        let authority = rest.split('/').next().unwrap_or(rest);
+        return !authority.contains('@');
+    }
+    if text.starts_with("data:")
+        || text.starts_with("sha512-")
+        || text.starts_with("sha384-")
+        || text.starts_with("sha256-")
+        || text.starts_with("sha1-")
+    {
+        return true;
+    }
+    is_uuid(text) || is_hex_digest(text)
+}
+
+fn is_uuid(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+fn is_hex_digest(text: &str) -> bool {
+    matches!(text.len(), 32 | 40 | 64)
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        for v in [
+            "changeme",
+            "xxxxxxxxxxxx",
+            "<your-token>",
+            "${API_TOKEN}",
+            "{{ secret }}",
+            "os.environ['X']",
+            "AKIAIOSFODNN7EXAMPLE",
+            "aaaaaaaa",
+            "12345678",
+            "abcdefgh",
+            "$DB_PASSWORD",
+        ] {
+            assert!(is_placeholder(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn real_looking_values_are_not_placeholders() {
+        for v in ["q8Zt3LkP0vW2xR7mN5bY", "hunter2hunter2", "s3cr3t-V4lue!"] {
+            assert!(!is_placeholder(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn generic_rejects_plain_non_secrets() {
+        for v in [
+            "access_token",
+            "my-secret-name",
+            "settings.SECRET_KEY",
+            "API_TOKEN_NAME",
+            "get_password()",
+            "/etc/app/secret.txt",
+            "https://example.org/path",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "data:image/png;base64,iVBOR",
+            "sha512-AbCdEf==",
+            "Password",
+        ] {
+            assert!(is_not_generic_secret(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn generic_keeps_real_secrets() {
+        for v in [
+            "q8Zt3LkP0vW2xR7mN5bY",
+            "Tr0ub4dor&3xK9",
+            "postgres://app:Hx8kP2mQ@db:5432/app",
+        ] {
+            assert!(!is_not_generic_secret(v.as_bytes()), "{v}");
+        }
+    }
+}

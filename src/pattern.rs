@@ -1,0 +1,473 @@
+//! The pattern file format and its loader.
+//!
+//! A pattern is data: an id, keywords for the prefilter, a regex with a capture group for the
+//! secret, optional entropy floor, validator and path globs, a three-part description and
+//! examples on both sides. This module parses and validates pattern files (the embedded ones
+//! and the user's own); it does not match anything (see `matcher`).
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use anyhow::{bail, Context as _, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::matcher::validate::Validator;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_patterns.rs"));
+}
+
+/// What a pattern looks for: a credential, or an unsafe Python construct.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A credential: key, token, password, private key.
+    Secret,
+    /// An unsafe Python construct or configuration.
+    Python,
+    /// A file that should not be committed at all (credentials file, virtual environment).
+    File,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Secret => "secret",
+            Kind::Python => "python",
+            Kind::File => "file",
+        })
+    }
+}
+
+/// Whether a finding blocks (`error`) or is only reported (`warning`).
+#[derive(
+    Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Reported, does not change the exit code.
+    Warning,
+    /// Blocks a commit; exit code 1.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// The three-part description every pattern carries.
+#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Description {
+    /// What the pattern finds.
+    pub what: String,
+    /// Why it is bad.
+    pub why: String,
+    /// What to do instead.
+    pub fix: String,
+}
+
+/// An example text, optionally with the path it is scanned under (for path-scoped patterns).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Example {
+    /// Text scanned under the pattern's default example path.
+    Text(String),
+    /// Text scanned under an explicit path.
+    WithPath {
+        /// Path the example is scanned as.
+        path: String,
+        /// The example's content.
+        text: String,
+    },
+}
+
+impl Example {
+    /// The example's text.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        match self {
+            Example::Text(t) | Example::WithPath { text: t, .. } => t,
+        }
+    }
+
+    /// The path the example is scanned as, if given.
+    #[must_use]
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Example::Text(_) => None,
+            Example::WithPath { path, .. } => Some(path),
+        }
+    }
+}
+
+/// One pattern as written in a pattern file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternSpec {
+    /// Unique id naming the bad thing (`aws-access-key-id`).
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Secret or Python pattern.
+    pub kind: Kind,
+    /// Error blocks, warning reports.
+    pub severity: Severity,
+    /// Keywords for the prefilter, matched ASCII case-insensitively.
+    pub keywords: Vec<String>,
+    /// Regex with a capture group (named `secret`, else the first) for the secret or span.
+    pub regex: String,
+    /// Minimum Shannon entropy (bits per byte) of the captured text.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// Name of an offline structural validator.
+    #[serde(default)]
+    pub validator: Option<String>,
+    /// Globs restricting the paths this pattern applies to.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// How many lines a match may span (1 for single-line patterns).
+    #[serde(default = "one")]
+    pub max_lines: u32,
+    /// Whether the regex needs Unicode classes (off by default: faster, byte-oriented).
+    #[serde(default)]
+    pub unicode: bool,
+    /// Tags a user can enable or disable as a group.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// What, why, what instead.
+    pub description: Description,
+    /// Where the format or the advice comes from.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Texts that must fire this pattern.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+    /// Texts that must not fire this pattern.
+    #[serde(default)]
+    pub negative_examples: Vec<Example>,
+    /// Path used for examples that do not name one (defaults to `example.py` or the first glob).
+    #[serde(default)]
+    pub example_path: Option<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternFile {
+    patterns: Vec<PatternSpec>,
+}
+
+/// A validated pattern, ready for the matcher. The regex is compiled on first use so that a
+/// hook run compiles only the patterns its content triggers.
+#[derive(Debug)]
+pub struct Pattern {
+    /// The pattern as written.
+    pub spec: PatternSpec,
+    /// The file it came from (for error messages).
+    pub origin: String,
+    /// Compiled path globs; `None` when the pattern applies everywhere.
+    pub paths: Option<GlobSet>,
+    /// Whether any glob names a directory (matched against the whole path, not the file name).
+    paths_need_full: bool,
+    /// Parsed validator.
+    pub validator: Option<Validator>,
+    regex: OnceLock<Result<Regex, String>>,
+}
+
+impl Pattern {
+    /// The compiled regex, compiling it on first use.
+    pub fn regex(&self) -> Result<&Regex> {
+        match self
+            .regex
+            .get_or_init(|| compile(&self.spec).map_err(|e| format!("{e:#}")))
+        {
+            Ok(re) => Ok(re),
+            Err(e) => bail!("pattern {} ({}): {e}", self.spec.id, self.origin),
+        }
+    }
+
+    /// The pattern id.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// Whether this pattern applies to `path` (always, when it has no globs).
+    #[must_use]
+    pub fn applies_to(&self, path: &str) -> bool {
+        let Some(set) = &self.paths else { return true };
+        let path = path.replace('\\', "/");
+        if set.is_match(&path) {
+            return true;
+        }
+        if !self.paths_need_full {
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            return set.is_match(name);
+        }
+        // A glob with a directory part also matches below any directory (`settings/*.py`).
+        path.match_indices('/')
+            .any(|(i, _)| set.is_match(&path[i + 1..]))
+    }
+
+    /// The path an example is scanned under when it does not name one.
+    #[must_use]
+    pub fn default_example_path(&self) -> String {
+        if let Some(p) = &self.spec.example_path {
+            return p.clone();
+        }
+        match self.spec.paths.first() {
+            Some(glob) => glob.replace("**/", "").replace('*', "example"),
+            None => "example.py".to_string(),
+        }
+    }
+}
+
+fn compile(spec: &PatternSpec) -> Result<Regex> {
+    let re = RegexBuilder::new(&spec.regex)
+        .unicode(spec.unicode)
+        .size_limit(50 << 20)
+        .build()
+        .with_context(|| format!("invalid regex {:?}", spec.regex))?;
+    if re.captures_len() < 2 {
+        bail!("regex needs a capture group for the secret");
+    }
+    Ok(re)
+}
+
+/// Loads and validates one pattern file's text. `origin` names the file in errors.
+/// Every problem is reported, not only the first.
+pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Pattern>> {
+    let file: PatternFile = serde_saphyr::from_str(text)
+        .map_err(|e| anyhow::anyhow!("{origin}: {}", crate::config::yaml_error(&e)))?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    for spec in file.patterns {
+        match validate(spec, origin, true) {
+            Ok(p) => out.push(p),
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+/// Checks one pattern; `compile_now` compiles the regex eagerly (user patterns, tests).
+pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pattern> {
+    let id = spec.id.clone();
+    let ctx = |msg: String| anyhow::anyhow!("{origin}: pattern {id}: {msg}");
+    let mut problems = Vec::new();
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || spec.id.starts_with('-')
+        || spec.id.ends_with('-')
+    {
+        problems.push("id must be lowercase letters, digits and dashes".to_string());
+    }
+    if spec.name.trim().is_empty() {
+        problems.push("name is empty".to_string());
+    }
+    if spec.keywords.is_empty() {
+        problems.push("needs at least one keyword for the prefilter".to_string());
+    }
+    if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
+        problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
+    }
+    if let Some(e) = spec.min_entropy {
+        if !(0.0..=8.0).contains(&e) {
+            problems.push(format!("min_entropy {e} is outside 0..=8 bits per byte"));
+        }
+    }
+    if spec.max_lines == 0 || spec.max_lines > 400 {
+        problems.push("max_lines must be between 1 and 400".to_string());
+    }
+    for (part, text) in [
+        ("what", &spec.description.what),
+        ("why", &spec.description.why),
+        ("fix", &spec.description.fix),
+    ] {
+        if text.trim().is_empty() {
+            problems.push(format!("description.{part} is empty"));
+        }
+    }
+    let validator = match spec.validator.as_deref().map(str::parse::<Validator>) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(e)) => {
+            problems.push(e.to_string());
+            None
+        }
+    };
+    let mut paths = None;
+    let mut paths_need_full = false;
+    if !spec.paths.is_empty() {
+        let mut builder = GlobSetBuilder::new();
+        for g in &spec.paths {
+            paths_need_full |= g.contains('/');
+            match Glob::new(g) {
+                Ok(glob) => {
+                    builder.add(glob);
+                }
+                Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+            }
+        }
+        match builder.build() {
+            Ok(set) => paths = Some(set),
+            Err(e) => problems.push(format!("bad path globs: {e}")),
+        }
+    }
+    let regex = OnceLock::new();
+    if compile_now {
+        match compile(&spec) {
+            Ok(re) => {
+                let _ = regex.set(Ok(re));
+            }
+            Err(e) => problems.push(format!("{e:#}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ctx(problems.join("; ")));
+    }
+    Ok(Pattern {
+        spec,
+        origin: origin.to_string(),
+        paths,
+        paths_need_full,
+        validator,
+        regex,
+    })
+}
+
+/// The pattern files compiled into the binary: (file name, contents).
+#[must_use]
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED
+}
+
+/// Loads every embedded pattern (regexes compile lazily).
+pub fn load_embedded() -> Result<Vec<Pattern>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in embedded_files() {
+        let origin = format!("patterns/{name}");
+        let file: PatternFile = match serde_saphyr::from_str(text) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.push(format!("{origin}: {}", crate::config::yaml_error(&e)));
+                continue;
+            }
+        };
+        for spec in file.patterns {
+            match validate(spec, &origin, false) {
+                Ok(p) => out.push(p),
+                Err(e) => errors.push(format!("{e:#}")),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        bail!("built-in patterns are invalid:\n{}", errors.join("\n"));
+    }
+    check_unique(&out)?;
+    Ok(out)
+}
+
+/// Fails when two patterns share an id.
+pub fn check_unique(patterns: &[Pattern]) -> Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    let mut dups = Vec::new();
+    for p in patterns {
+        if let Some(prev) = seen.insert(p.id(), &p.origin) {
+            dups.push(format!(
+                "pattern id {} is defined twice ({prev} and {})",
+                p.id(),
+                p.origin
+            ));
+        }
+    }
+    if dups.is_empty() {
+        Ok(())
+    } else {
+        bail!("{}", dups.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+patterns:
+  - id: demo-token
+    name: Demo token
+    kind: secret
+    severity: error
+    keywords: [demo_]
+    regex: '\b(demo_[a-z0-9]{8})\b'
+    description: {what: a, why: b, fix: c}
+    examples: ["demo_abcd1234"]
+    negative_examples: ["demo_short"]
+"#;
+
+    #[test]
+    fn parses_a_valid_file() {
+        let pats = parse_file("t.yaml", GOOD).unwrap();
+        assert_eq!(pats.len(), 1);
+        assert_eq!(pats[0].id(), "demo-token");
+        assert!(pats[0].regex().is_ok());
+    }
+
+    #[test]
+    fn reports_every_problem_with_file_and_id() {
+        let bad = GOOD
+            .replace("demo-token", "Demo_Token")
+            .replace(r"'\b(demo_[a-z0-9]{8})\b'", "'demo_[a-z'");
+        let err = format!("{:#}", parse_file("t.yaml", &bad).unwrap_err());
+        assert!(err.contains("t.yaml: pattern Demo_Token"), "{err}");
+        assert!(err.contains("lowercase"), "{err}");
+        assert!(err.contains("invalid regex"), "{err}");
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_location() {
+        let bad = GOOD.replace("severity: error", "severity: error\n    sevrity: warning");
+        let err = format!("{:#}", parse_file("t.yaml", &bad).unwrap_err());
+        assert!(err.contains("sevrity"), "{err}");
+        assert!(err.contains("line"), "{err}");
+    }
+
+    #[test]
+    fn regex_without_group_is_rejected() {
+        let bad = GOOD.replace(r"'\b(demo_[a-z0-9]{8})\b'", r"'\bdemo_[a-z0-9]{8}\b'");
+        let err = format!("{:#}", parse_file("t.yaml", &bad).unwrap_err());
+        assert!(err.contains("capture group"), "{err}");
+    }
+
+    #[test]
+    fn path_globs_match_file_names_and_directories() {
+        let text = GOOD.replace(
+            "keywords: [demo_]",
+            "keywords: [demo_]\n    paths: ['settings.py', 'settings/*.py']",
+        );
+        let p = &parse_file("t.yaml", &text).unwrap()[0];
+        assert!(p.applies_to("proj/settings.py"));
+        assert!(p.applies_to("proj/settings/prod.py"));
+        assert!(p.applies_to("settings/base.py"));
+        assert!(!p.applies_to("proj/views.py"));
+    }
+}

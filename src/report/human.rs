@@ -1,0 +1,133 @@
+//! The human report: one block per finding, with the offending line and the secret redacted,
+//! then a one-line summary. Colour is added here and stripped by the caller's stream when the
+//! output is not a terminal or `NO_COLOR` is set.
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::{human_bytes, Options, Report};
+use crate::finding::{escape_control, Finding};
+use crate::pattern::Severity;
+use crate::source::Provenance;
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const DIM: Style = AnsiColor::Blue.on_default().bold();
+const BOLD: Style = Style::new().bold();
+
+/// Writes the human report.
+pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<()> {
+    for f in &report.findings {
+        finding(out, f, opts)?;
+    }
+    if opts.quiet {
+        return Ok(());
+    }
+    let s = &report.summary;
+    for (path, size) in &s.skipped_large {
+        writeln!(
+            out,
+            "{WARNING}note{WARNING:#}: skipped {} ({}, over the size limit; raise it with --max-file-size)",
+            escape_control(path),
+            human_bytes(*size)
+        )?;
+    }
+    let n = report.findings.len();
+    let blocking = report.blocking();
+    let status = if n == 0 {
+        format!("{BOLD}no findings{BOLD:#}")
+    } else {
+        let style = if blocking > 0 { ERROR } else { WARNING };
+        format!(
+            "{style}{n} finding{}{style:#} ({blocking} blocking, {} warning{})",
+            plural(n),
+            n - blocking,
+            plural(n - blocking)
+        )
+    };
+    write!(
+        out,
+        "{status} in {} file{} ({})",
+        s.files_scanned,
+        plural(s.files_scanned as usize),
+        human_bytes(s.bytes_scanned)
+    )?;
+    if opts.verbose {
+        write!(
+            out,
+            ", {} binary skipped, {} too large, {:.2}s",
+            s.skipped_binary,
+            s.skipped_large.len(),
+            s.elapsed.as_secs_f64()
+        )?;
+    }
+    writeln!(out)?;
+    if !s.errors.is_empty() {
+        writeln!(
+            out,
+            "{ERROR}{} path{} could not be scanned{ERROR:#} (see the errors above)",
+            s.errors.len(),
+            plural(s.errors.len())
+        )?;
+    }
+    Ok(())
+}
+
+fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
+    let style = match f.severity {
+        Severity::Error => ERROR,
+        Severity::Warning => WARNING,
+    };
+    writeln!(
+        out,
+        "{style}{}[{}]{style:#} {BOLD}{}{BOLD:#}",
+        f.severity, f.pattern_id, f.pattern_name
+    )?;
+    writeln!(
+        out,
+        "  {DIM}-->{DIM:#} {}:{}:{}",
+        escape_control(&f.path),
+        f.line,
+        f.column
+    )?;
+    if let Provenance::Commit(c) = &f.provenance {
+        writeln!(
+            out,
+            "  {DIM}commit{DIM:#} {} {} {}",
+            &c.id[..c.id.len().min(12)],
+            escape_control(&c.date),
+            escape_control(&c.author)
+        )?;
+    }
+    let num = f.line.to_string();
+    let pad = " ".repeat(num.len());
+    writeln!(out, "  {pad} {DIM}|{DIM:#}")?;
+    writeln!(
+        out,
+        "  {DIM}{num} |{DIM:#} {}",
+        escape_control(f.shown_snippet(opts.show_secrets).trim_end())
+    )?;
+    writeln!(out, "  {pad} {DIM}|{DIM:#}")?;
+    if f.kind == crate::pattern::Kind::Secret {
+        writeln!(
+            out,
+            "  {pad} {DIM}={DIM:#} secret: {}{}",
+            escape_control(&f.shown_secret(opts.show_secrets)),
+            if opts.show_secrets {
+                ""
+            } else {
+                " (redacted; --show-secrets prints it)"
+            }
+        )?;
+    }
+    writeln!(out)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,65 @@
+//! The JSON report, schema version 1 (documented in the README). Fields are only ever added;
+//! a breaking change bumps `version`.
+
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::{Options, Report};
+use crate::finding::Finding;
+use crate::source::Provenance;
+
+/// The schema version written in every JSON report.
+pub const VERSION: u32 = 1;
+
+/// Writes the JSON report.
+pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<()> {
+    let s = &report.summary;
+    let doc = json!({
+        "version": VERSION,
+        "tool": {"name": "pyguard", "version": env!("CARGO_PKG_VERSION")},
+        "findings": report.findings.iter().map(|f| finding(f, opts)).collect::<Vec<_>>(),
+        "summary": {
+            "findings": report.findings.len(),
+            "blocking": report.blocking(),
+            "files_scanned": s.files_scanned,
+            "bytes_scanned": s.bytes_scanned,
+            "skipped_binary": s.skipped_binary,
+            "skipped_too_large": s.skipped_large.iter().map(|(p, n)| json!({"path": p, "size": n})).collect::<Vec<_>>(),
+            "errors": s.errors,
+            "elapsed_ms": s.elapsed.as_millis() as u64,
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// One finding as a JSON object.
+#[must_use]
+pub fn finding(f: &Finding, opts: Options) -> Value {
+    let mut v = json!({
+        "pattern_id": f.pattern_id,
+        "pattern_name": f.pattern_name,
+        "kind": f.kind,
+        "severity": f.severity,
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "secret": f.shown_secret(opts.show_secrets),
+        "redacted": !opts.show_secrets,
+        "snippet": f.shown_snippet(opts.show_secrets),
+        "fingerprint": f.fingerprint,
+        "source": match &f.provenance {
+            Provenance::File => "file",
+            Provenance::Stdin => "stdin",
+            Provenance::Staged => "staged",
+            Provenance::CommitMessage => "commit-message",
+            Provenance::Commit(_) => "commit",
+        },
+    });
+    if let Provenance::Commit(c) = &f.provenance {
+        v["commit"] = json!(c.as_ref());
+    }
+    v
+}

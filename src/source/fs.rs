@@ -1,0 +1,118 @@
+//! Walks files and directories on disk (honouring `.gitignore`), in parallel, and reads them
+//! into chunks. Unreadable entries are reported and the walk goes on.
+
+use std::path::{Path, PathBuf};
+
+use ignore::{WalkBuilder, WalkState};
+
+/// What happened to one path during a walk.
+pub enum Entry {
+    /// A regular file whose content was read.
+    File {
+        /// Path as displayed.
+        path: String,
+        /// Content.
+        bytes: Vec<u8>,
+    },
+    /// A file skipped because it is larger than the size limit.
+    TooLarge {
+        /// Path as displayed.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// Something that could not be read (permission, symlink loop, I/O error).
+    Error(String),
+}
+
+/// Walks every root in parallel, calling `visit` for each file (from several threads).
+/// Directories honour `.gitignore`, `.ignore` and git's exclude files, include hidden files
+/// (`.env` matters), and never descend into `.git`.
+/// `exclude` holds gitignore-style globs, matched relative to the first root.
+pub fn walk<F>(
+    roots: &[PathBuf],
+    exclude: &[String],
+    max_file_size: u64,
+    threads: usize,
+    visit: F,
+) -> Result<(), String>
+where
+    F: Fn(Entry) + Sync,
+{
+    let Some((first, rest)) = roots.split_first() else {
+        return Ok(());
+    };
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    let mut globs = ignore::gitignore::GitignoreBuilder::new(first);
+    for g in exclude {
+        globs
+            .add_line(None, g)
+            .map_err(|e| format!("bad --exclude glob {g:?}: {e}"))?;
+    }
+    let globs = globs
+        .build()
+        .map_err(|e| format!("bad --exclude globs: {e}"))?;
+    builder.filter_entry(move |e| {
+        e.file_name() != ".git"
+            && (globs.is_empty()
+                || !globs
+                    .matched_path_or_any_parents(
+                        e.path(),
+                        e.file_type().is_some_and(|t| t.is_dir()),
+                    )
+                    .is_ignore())
+    });
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .threads(threads);
+    builder.build_parallel().run(|| {
+        let visit = &visit;
+        Box::new(move |result| {
+            match result {
+                Ok(entry) => {
+                    let Some(ft) = entry.file_type() else {
+                        return WalkState::Continue;
+                    };
+                    if ft.is_file() {
+                        visit(read(entry.path(), max_file_size));
+                    }
+                }
+                Err(err) => visit(Entry::Error(err.to_string())),
+            }
+            WalkState::Continue
+        })
+    });
+    Ok(())
+}
+
+/// Reads one file, unless it is over `max_file_size`.
+pub fn read(path: &Path, max_file_size: u64) -> Entry {
+    let shown = display(path);
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > max_file_size => {
+            return Entry::TooLarge {
+                path: shown,
+                size: meta.len(),
+            };
+        }
+        Ok(_) => {}
+        Err(e) => return Entry::Error(format!("{shown}: {e}")),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Entry::File { path: shown, bytes },
+        Err(e) => Entry::Error(format!("{shown}: {e}")),
+    }
+}
+
+/// A path as shown in findings: without a leading `./`, with `/` separators.
+#[must_use]
+pub fn display(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    let s = s.strip_prefix("./").unwrap_or(&s);
+    s.replace('\\', "/")
+}

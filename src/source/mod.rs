@@ -1,0 +1,73 @@
+//! Where content comes from: files on disk, standard input, the git index, commits.
+//! Every source turns its content into [`Chunk`]s; this is the only layer that touches git.
+//!
+//! Sources know nothing of patterns or reports.
+
+pub mod fs;
+
+use std::borrow::Cow;
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+/// Where a chunk came from, carried through to the finding it produces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Provenance {
+    /// A file on disk.
+    File,
+    /// Standard input.
+    Stdin,
+    /// The staged content of a file (the git index).
+    Staged,
+    /// A commit message.
+    CommitMessage,
+    /// A blob introduced by a commit.
+    Commit(Arc<CommitInfo>),
+}
+
+/// The commit a finding is attributed to.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    /// Full commit id.
+    pub id: String,
+    /// Author name and email (`Name <email>`).
+    pub author: String,
+    /// Author date, ISO 8601.
+    pub date: String,
+    /// First line of the commit message.
+    pub summary: String,
+}
+
+/// A piece of content to scan, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Chunk<'a> {
+    /// The path shown in findings (relative, `/`-separated where possible).
+    pub path: String,
+    /// The content.
+    pub bytes: Cow<'a, [u8]>,
+    /// Where it came from.
+    pub provenance: Provenance,
+    /// The line number of the first byte (1 for whole files; later for extracts such as
+    /// notebook cells).
+    pub first_line: u32,
+    /// When set, only findings touching one of these line ranges are kept (the lines a commit
+    /// adds). Line numbers are those of the chunk, starting at `first_line`.
+    pub added_lines: Option<Vec<RangeInclusive<u32>>>,
+}
+
+impl<'a> Chunk<'a> {
+    /// A whole file's content.
+    #[must_use]
+    pub fn new(
+        path: impl Into<String>,
+        bytes: impl Into<Cow<'a, [u8]>>,
+        provenance: Provenance,
+    ) -> Self {
+        Chunk {
+            path: path.into(),
+            bytes: bytes.into(),
+            provenance,
+            first_line: 1,
+            added_lines: None,
+        }
+    }
+}
