@@ -251,10 +251,7 @@ fn unreadable_file_and_symlink_loop_do_not_stop_the_scan() {
 #[test]
 fn broken_pipe_is_not_an_error() {
     let dir = TempDir::new().unwrap();
-    let mut body = String::new();
-    for i in 0..2000 {
-        body.push_str(&format!("t{i} = '{TOKEN}'\n"));
-    }
+    let body = format!("t = '{TOKEN}'\n").repeat(2000);
     write_tree(dir.path(), &[("many.py", &body)]);
     let bin = assert_cmd::cargo::cargo_bin("pyguard");
     let mut child = std::process::Command::new(bin)
