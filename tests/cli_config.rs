@@ -8,7 +8,7 @@ use tempfile::TempDir;
 use crate::common::{json, pyguard, write_tree};
 
 /// An AWS access key id (made up: `AKIA` + 16 random base32 characters).
-pub const KEY: &str = "AKIAQ7RMW3XT5PLK2JHN";
+pub const KEY: &str = "AKIAQ7RMW3XT5PLK2JHN"; // pyguard: allow[aws-access-key-id]
 
 /// A tree with one secret in `app.py`, one in a fixture, one in `.env` and a Python finding.
 fn tree(config: &str) -> TempDir {

@@ -76,8 +76,8 @@ fn sarif_with_findings_and_suppressions_is_valid() {
         &[
             ("app.py", &format!("K = '{KEY}'\nDEBUG = True\n")),
             ("dir with space/x.py", "exec(input())  # nosec\n"),
-            (".pyguard.yaml", "allow: ['^AKIAJ3MB5TX7QN2WP4LC$']\n"),
-            ("allowed.py", "K = 'AKIAJ3MB5TX7QN2WP4LC'\n"),
+            (".pyguard.yaml", "allow: ['^AKIAJ3MB5TX7QN2WP4LC$']\n"), // pyguard: allow[aws-access-key-id]
+            ("allowed.py", "K = 'AKIAJ3MB5TX7QN2WP4LC'\n"), // pyguard: allow[aws-access-key-id]
         ],
     );
     let doc = sarif(&dir);
