@@ -216,12 +216,14 @@ impl Config {
         let start_dir = start_dir(start);
         let mut notes = Vec::new();
         let (loaded, root) = if let Some(path) = explicit {
-            let loaded = read_file(path)?;
-            let root = path
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-            (Some(loaded), root)
+            // A file named on the command line may live anywhere (`ci/pyguard.yaml`): its globs
+            // and the baseline belong to the repository (or the scanned directory), not to it.
+            let abs = std::fs::canonicalize(&start_dir).unwrap_or_else(|_| start_dir.clone());
+            let root = abs
+                .ancestors()
+                .find(|a| a.join(".git").exists())
+                .map_or_else(|| abs.clone(), Path::to_path_buf);
+            (Some(read_file(path)?), root)
         } else {
             discover(&start_dir, &mut notes)?
         };

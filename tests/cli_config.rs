@@ -183,7 +183,15 @@ fn pyproject_table_and_precedence() {
 #[test]
 fn explicit_config_flag() {
     let dir = tree("");
-    write_tree(dir.path(), &[("conf/pg.yaml", "disable: [secret]\n")]);
+    // Globs in a file named by --config are relative to the scanned directory (no repository
+    // here), not to the file's own directory.
+    write_tree(
+        dir.path(),
+        &[
+            ("conf/pg.yaml", "disable: [secret]\nexclude: ['conf/']\n"),
+            ("conf/settings.py", "DEBUG = True\n"),
+        ],
+    );
     let out = pyguard()
         .current_dir(dir.path())
         .args(["scan", "-f", "json", "--config", "conf/pg.yaml", "."])
