@@ -603,9 +603,17 @@ fn yaml_message(err: &serde_saphyr::Error) -> String {
     let first = msg.lines().next().unwrap_or("invalid YAML").trim();
     // saphyr prefixes "error: line L column C: " in some versions; keep only the message.
     let first = first.strip_prefix("error:").unwrap_or(first).trim();
-    match first.find(": ") {
-        Some(i) if first[..i].contains("line") => first[i + 2..].to_string(),
-        _ => first.to_string(),
+    let first = match first.find(": ") {
+        Some(i) if first[..i].contains("line") => &first[i + 2..],
+        _ => first,
+    };
+    // saphyr speaks of parser events; say what the file should hold instead.
+    match first {
+        "expected sequence start" => "expected a list, e.g. [a, b]".to_string(),
+        "expected mapping start" => "expected a mapping of keys to values".to_string(),
+        "invalid boolean" => "expected true or false".to_string(),
+        "invalid floating point" => "expected a number".to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -805,6 +813,10 @@ patterns:
         assert!(e.contains("pyproject.toml:2:"), "{e}");
         let e = err(YAML_FILE, "max_file_size: 5 parsecs\n");
         assert!(e.contains("parsecs") && e.contains(":1:"), "{e}");
+        let e = err(YAML_FILE, "disable: python\n");
+        assert!(e.contains(".pyguard.yaml:1:10: expected a list"), "{e}");
+        let e = err(YAML_FILE, "markers: {nosec: maybe}\n");
+        assert!(e.contains(":1:18: expected true or false"), "{e}");
         let e = err(YAML_FILE, "severity: {github-token: fatal}\n");
         assert!(e.contains(":1:"), "{e}");
     }
