@@ -34,7 +34,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     let p = &matcher.patterns()[index];
     let d = &p.spec.description;
     let mut out = anstream::stdout().lock();
-    writeln!(out, "{} ({})", p.id(), p.spec.name)?;
+    writeln!(out, "{}: {}", p.id(), p.spec.name)?;
     writeln!(
         out,
         "kind: {}, severity: {}, from {}",
