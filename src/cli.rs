@@ -35,6 +35,69 @@ pub enum ColorWhen {
 pub enum Command {
     /// Scan files and directories (honouring .gitignore), or standard input.
     Scan(ScanArgs),
+    /// Write .pyguard-baseline.json: current findings that will not block from now on.
+    Baseline(BaselineArgs),
+    /// List the patterns in use, or check patterns against their own examples.
+    #[command(subcommand)]
+    Patterns(PatternsCommand),
+    /// Explain a pattern: what it finds, why it matters, what to do instead.
+    Explain(ExplainArgs),
+}
+
+/// Arguments of `pyguard baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Directory (or file) whose current findings are baselined [default: .]
+    pub path: Option<PathBuf>,
+    /// Rewrite an existing baseline with the current findings.
+    #[arg(long, conflicts_with = "prune")]
+    pub update: bool,
+    /// Drop entries that no longer match any finding; add none.
+    #[arg(long)]
+    pub prune: bool,
+    /// Skip paths matching this gitignore-style glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Report options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pyguard patterns ...`.
+#[derive(Debug, Subcommand)]
+pub enum PatternsCommand {
+    /// List the patterns in use (honouring the configuration): id, kind, severity, name.
+    List(ConfigArgs),
+    /// Run every pattern's examples (or those of one pattern file) through the real matcher.
+    Check(PatternsCheckArgs),
+}
+
+/// Arguments of `pyguard patterns check`.
+#[derive(Debug, Args)]
+pub struct PatternsCheckArgs {
+    /// A pattern file to check on its own [default: the patterns in use].
+    pub file: Option<PathBuf>,
+    /// Configuration.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Arguments of `pyguard explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The pattern id (see `pyguard patterns list`).
+    pub id: String,
+    /// Configuration.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where the configuration comes from, for commands that do not scan.
+#[derive(Debug, Args, Clone)]
+pub struct ConfigArgs {
+    /// Configuration file [default: .pyguard.yaml, else [tool.pyguard] in pyproject.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// Arguments of `pyguard scan`.
@@ -65,10 +128,13 @@ pub struct OutputArgs {
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
-    /// Print only findings, no summary.
+    /// Print only findings: no summary, no notes.
     #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Also print counts and timings.
+    /// Also print counts (suppressed findings by kind) and timings.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Configuration file [default: .pyguard.yaml, else [tool.pyguard] in pyproject.toml].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }

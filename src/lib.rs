@@ -15,3 +15,4 @@ pub mod pattern;
 pub mod report;
 pub mod scanner;
 pub mod source;
+pub mod suppress;

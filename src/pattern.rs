@@ -407,6 +407,65 @@ pub fn check_unique(patterns: &[Pattern]) -> Result<()> {
     }
 }
 
+/// Checks every pattern of `matcher` against its own examples through the real matcher
+/// (prefilter, regex, entropy, validator, placeholder filter): every example fires its
+/// pattern, no negative example does, each pattern has both and a reference, and each keyword
+/// occurs in some example. Returns every failure, one line each (empty: all good).
+#[must_use]
+pub fn self_check(matcher: &crate::matcher::Matcher) -> Vec<String> {
+    let mut failures = Vec::new();
+    for p in matcher.patterns() {
+        if let Err(e) = p.regex() {
+            failures.push(format!("{e:#}"));
+        }
+    }
+    let fires = |pattern: &Pattern, example: &Example, failures: &mut Vec<String>| {
+        let path = example
+            .path()
+            .map_or_else(|| pattern.default_example_path(), str::to_string);
+        let (matches, errors) = matcher.find(&path, example.text().as_bytes());
+        failures.extend(errors.iter().map(|e| format!("{e:#}")));
+        matches
+            .iter()
+            .any(|m| matcher.patterns()[m.pattern].id() == pattern.id())
+    };
+    for p in matcher.patterns() {
+        let id = p.id();
+        if p.spec.examples.is_empty() {
+            failures.push(format!("{id}: has no examples"));
+        }
+        if p.spec.negative_examples.is_empty() {
+            failures.push(format!("{id}: has no negative examples"));
+        }
+        for ex in &p.spec.examples {
+            if !fires(p, ex, &mut failures) {
+                failures.push(format!("{id}: example does not fire: {:?}", ex.text()));
+            }
+        }
+        for ex in &p.spec.negative_examples {
+            if fires(p, ex, &mut failures) {
+                failures.push(format!("{id}: negative example fires: {:?}", ex.text()));
+            }
+        }
+        for k in &p.spec.keywords {
+            let k = k.to_ascii_lowercase();
+            if !p
+                .spec
+                .examples
+                .iter()
+                .any(|e| e.text().to_ascii_lowercase().contains(&k))
+            {
+                failures.push(format!("{id}: keyword {k:?} occurs in no example"));
+            }
+        }
+        if p.spec.references.is_empty() {
+            failures.push(format!("{id}: has no references"));
+        }
+    }
+    failures.dedup();
+    failures
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use tempfile::TempDir;
 
 use crate::common::{json, pyguard, write_tree};
 
-const TOKEN: &str = "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";
+const TOKEN: &str = "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"; // pyguard: allow[github-token]
 
 fn planted() -> TempDir {
     let dir = TempDir::new().unwrap();
@@ -20,7 +20,7 @@ fn planted() -> TempDir {
             ("clean.py", "print('hello')\n"),
             (".gitignore", "ignored.py\n"),
             ("ignored.py", &format!("t = '{TOKEN}'\n")),
-            (".env", "AWS_ACCESS_KEY_ID=AKIAZZZZG6ZDMEN4KHVD\n"),
+            (".env", "AWS_ACCESS_KEY_ID=AKIAZZZZG6ZDMEN4KHVD\n"), // pyguard: allow[aws-access-key-id]
         ],
     );
     dir

@@ -2,5 +2,8 @@
 
 mod common;
 
+mod cli_config;
 mod cli_scan;
+mod cli_suppress;
 mod patterns;
+mod sarif_schema;

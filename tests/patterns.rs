@@ -1,70 +1,53 @@
 //! The pattern self-test: every embedded pattern is loaded into the real matcher (prefilter,
-//! regex, entropy, validator, placeholder filter) and checked against its own examples. All
-//! failures are collected and reported at once.
+//! regex, entropy, validator, placeholder filter) and checked against its own examples by
+//! `pattern::self_check`, the same check `pyguard patterns check` runs. All failures are
+//! collected and reported at once.
 
 use pyguard::matcher::Matcher;
-use pyguard::pattern::{self, Example, Pattern};
-
-fn fires(matcher: &Matcher, pattern: &Pattern, example: &Example) -> bool {
-    let path = example
-        .path()
-        .map_or_else(|| pattern.default_example_path(), str::to_string);
-    let (matches, errors) = matcher.find(&path, example.text().as_bytes());
-    assert!(errors.is_empty(), "{errors:?}");
-    matches
-        .iter()
-        .any(|m| matcher.patterns()[m.pattern].id() == pattern.id())
-}
+use pyguard::pattern::{self, Pattern};
 
 #[test]
 fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {
     let patterns = pattern::load_embedded().expect("embedded patterns load");
     assert!(!patterns.is_empty());
-    let mut failures = Vec::new();
-    for p in &patterns {
-        if let Err(e) = p.regex() {
-            failures.push(format!("{e:#}"));
-        }
-    }
     let matcher = Matcher::new(patterns).unwrap();
-    for p in matcher.patterns() {
-        let id = p.id();
-        if p.spec.examples.is_empty() {
-            failures.push(format!("{id}: has no examples"));
-        }
-        if p.spec.negative_examples.is_empty() {
-            failures.push(format!("{id}: has no negative examples"));
-        }
-        for ex in &p.spec.examples {
-            if !fires(&matcher, p, ex) {
-                failures.push(format!("{id}: example does not fire: {:?}", ex.text()));
-            }
-        }
-        for ex in &p.spec.negative_examples {
-            if fires(&matcher, p, ex) {
-                failures.push(format!("{id}: negative example fires: {:?}", ex.text()));
-            }
-        }
-        for k in &p.spec.keywords {
-            let k = k.to_ascii_lowercase();
-            if !p
-                .spec
-                .examples
-                .iter()
-                .any(|e| e.text().to_ascii_lowercase().contains(&k))
-            {
-                failures.push(format!("{id}: keyword {k:?} occurs in no example"));
-            }
-        }
-        if p.spec.references.is_empty() {
-            failures.push(format!("{id}: has no references"));
-        }
-    }
+    let failures = pattern::self_check(&matcher);
     assert!(
         failures.is_empty(),
         "{} pattern failure(s):\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+#[test]
+fn self_check_reports_a_pattern_whose_example_does_not_fire() {
+    // Guards the guard: a broken example must be caught, with its pattern id.
+    let text = r"
+patterns:
+  - id: demo-token
+    name: Demo token
+    kind: secret
+    severity: error
+    keywords: [demo_]
+    regex: '\b(demo_[a-z0-9]{8})\b'
+    description: {what: a, why: b, fix: c}
+    examples: ['demo_SHOUTING']
+    negative_examples: ['demo_abcd1234']
+";
+    let matcher = Matcher::new(pattern::parse_file("t.yaml", text).unwrap()).unwrap();
+    let failures = pattern::self_check(&matcher).join("\n");
+    assert!(
+        failures.contains("demo-token: example does not fire"),
+        "{failures}"
+    );
+    assert!(
+        failures.contains("demo-token: negative example fires"),
+        "{failures}"
+    );
+    assert!(
+        failures.contains("demo-token: has no references"),
+        "{failures}"
     );
 }
 

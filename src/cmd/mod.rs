@@ -1,5 +1,8 @@
 //! One module per subcommand, each with a `run` that returns the exit code. Dispatch only.
 
+pub mod baseline;
+pub mod explain;
+pub mod patterns;
 pub mod scan;
 
 use anyhow::Result;
@@ -15,5 +18,8 @@ pub fn run(cli: Cli) -> Result<u8> {
     });
     match cli.command {
         Command::Scan(args) => scan::run(&args),
+        Command::Baseline(args) => baseline::run(&args),
+        Command::Patterns(sub) => patterns::run(&sub),
+        Command::Explain(args) => explain::run(&args),
     }
 }

@@ -53,6 +53,25 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
         plural(s.files_scanned as usize),
         human_bytes(s.bytes_scanned)
     )?;
+    if !report.suppressed.is_empty() {
+        write!(out, ", {} suppressed", report.suppressed.len())?;
+        if opts.verbose {
+            let count = |k: &str| {
+                report
+                    .suppressed
+                    .iter()
+                    .filter(|x| x.reason.kind() == k)
+                    .count()
+            };
+            write!(
+                out,
+                " ({} inline, {} allow, {} baseline)",
+                count("inline"),
+                count("allow"),
+                count("baseline")
+            )?;
+        }
+    }
     if opts.verbose {
         write!(
             out,

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::{Options, Report};
 use crate::finding::Finding;
 use crate::source::Provenance;
+use crate::suppress::Suppressed;
 
 /// The schema version written in every JSON report.
 pub const VERSION: u32 = 1;
@@ -19,9 +20,12 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
         "version": VERSION,
         "tool": {"name": "pyguard", "version": env!("CARGO_PKG_VERSION")},
         "findings": report.findings.iter().map(|f| finding(f, opts)).collect::<Vec<_>>(),
+        "suppressed": report.suppressed.iter().map(|s| suppressed(s, opts)).collect::<Vec<_>>(),
         "summary": {
             "findings": report.findings.len(),
             "blocking": report.blocking(),
+            "suppressed": report.suppressed.len(),
+            "baseline_stale": s.baseline_stale,
             "files_scanned": s.files_scanned,
             "bytes_scanned": s.bytes_scanned,
             "skipped_binary": s.skipped_binary,
@@ -32,6 +36,18 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// One suppressed finding: the finding's fields plus `suppression` (`kind`: `inline`, `allow`
+/// or `baseline`; `justification`: what suppressed it).
+#[must_use]
+pub fn suppressed(s: &Suppressed, opts: Options) -> Value {
+    let mut v = finding(&s.finding, opts);
+    v["suppression"] = json!({
+        "kind": s.reason.kind(),
+        "justification": s.reason.justification(),
+    });
+    v
 }
 
 /// One finding as a JSON object.

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use crate::finding::Finding;
 use crate::pattern::{Pattern, Severity};
+use crate::suppress::Suppressed;
 
 /// The output format of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -39,6 +40,8 @@ pub struct Summary {
     pub errors: Vec<String>,
     /// Wall time.
     pub elapsed: Duration,
+    /// Baseline entries that matched nothing in this run (when the whole project was scanned).
+    pub baseline_stale: usize,
 }
 
 /// What a report writer needs beyond findings.
@@ -57,6 +60,8 @@ pub struct Options {
 pub struct Report {
     /// Findings, sorted by path, line, column.
     pub findings: Vec<Finding>,
+    /// Findings that do not block (inline comment, allow regex, baseline), and why.
+    pub suppressed: Vec<Suppressed>,
     /// Counts and errors.
     pub summary: Summary,
 }
@@ -65,6 +70,15 @@ impl Report {
     /// Sorts findings into a stable order: path, line, column, pattern.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
+            (&a.path, a.line, a.column, &a.pattern_id).cmp(&(
+                &b.path,
+                b.line,
+                b.column,
+                &b.pattern_id,
+            ))
+        });
+        self.suppressed.sort_by(|a, b| {
+            let (a, b) = (&a.finding, &b.finding);
             (&a.path, a.line, a.column, &a.pattern_id).cmp(&(
                 &b.path,
                 b.line,

@@ -23,18 +23,32 @@ pub fn write(
     let by_id: BTreeMap<&str, &Pattern> = patterns.iter().map(|p| (p.id(), p)).collect();
     let mut rule_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rules = Vec::new();
-    for f in &report.findings {
+    let all = report
+        .findings
+        .iter()
+        .chain(report.suppressed.iter().map(|s| &s.finding));
+    for f in all {
         if rule_index.contains_key(f.pattern_id.as_str()) {
             continue;
         }
         rule_index.insert(&f.pattern_id, rules.len());
         rules.push(rule(f, by_id.get(f.pattern_id.as_str()).copied()));
     }
-    let results: Vec<Value> = report
+    let mut results: Vec<Value> = report
         .findings
         .iter()
         .map(|f| result(f, rule_index[f.pattern_id.as_str()], opts))
         .collect();
+    // Suppressed findings are recorded, not dropped: SARIF viewers show them as suppressed.
+    for s in &report.suppressed {
+        let mut r = result(&s.finding, rule_index[s.finding.pattern_id.as_str()], opts);
+        r["suppressions"] = json!([{
+            "kind": if s.reason.in_source() { "inSource" } else { "external" },
+            "status": "accepted",
+            "justification": s.reason.justification(),
+        }]);
+        results.push(r);
+    }
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

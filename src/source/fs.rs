@@ -39,13 +39,9 @@ pub fn walk<F>(
 where
     F: Fn(Entry) + Sync,
 {
-    let Some((first, rest)) = roots.split_first() else {
+    let Some(first) = roots.first() else {
         return Ok(());
     };
-    let mut builder = WalkBuilder::new(first);
-    for r in rest {
-        builder.add(r);
-    }
     let mut globs = ignore::gitignore::GitignoreBuilder::new(first);
     for g in exclude {
         globs
@@ -55,15 +51,29 @@ where
     let globs = globs
         .build()
         .map_err(|e| format!("bad --exclude globs: {e}"))?;
+    let keep = move |path: &Path, is_dir: bool| {
+        globs.is_empty() || !globs.matched_path_or_any_parents(path, is_dir).is_ignore()
+    };
+    walk_with(roots, keep, max_file_size, threads, visit);
+    Ok(())
+}
+
+/// Like [`walk`], with the caller deciding which paths to keep: `keep(path, is_dir)` is asked
+/// for every entry below the roots; a directory it rejects is not entered.
+pub fn walk_with<K, F>(roots: &[PathBuf], keep: K, max_file_size: u64, threads: usize, visit: F)
+where
+    K: Fn(&Path, bool) -> bool + Send + Sync + 'static,
+    F: Fn(Entry) + Sync,
+{
+    let Some((first, rest)) = roots.split_first() else {
+        return;
+    };
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
     builder.filter_entry(move |e| {
-        e.file_name() != ".git"
-            && (globs.is_empty()
-                || !globs
-                    .matched_path_or_any_parents(
-                        e.path(),
-                        e.file_type().is_some_and(|t| t.is_dir()),
-                    )
-                    .is_ignore())
+        e.file_name() != ".git" && keep(e.path(), e.file_type().is_some_and(|t| t.is_dir()))
     });
     builder
         .hidden(false)
@@ -87,7 +97,6 @@ where
             WalkState::Continue
         })
     });
-    Ok(())
 }
 
 /// Reads one file, unless it is over `max_file_size`.
