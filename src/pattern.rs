@@ -120,9 +120,13 @@ pub struct PatternSpec {
     pub kind: Kind,
     /// Error blocks, warning reports.
     pub severity: Severity,
-    /// Keywords for the prefilter, matched ASCII case-insensitively.
+    /// Keywords for the prefilter, matched ASCII case-insensitively. May be empty when `paths`
+    /// is given (the path is then the prefilter); unused by `kind: file` patterns.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Regex with a capture group (named `secret`, else the first) for the secret or span.
+    /// For `kind: file` it is the optional content check (empty: the path alone decides).
+    #[serde(default)]
     pub regex: String,
     /// Minimum Shannon entropy (bits per byte) of the captured text.
     #[serde(default)]
@@ -133,6 +137,13 @@ pub struct PatternSpec {
     /// Globs restricting the paths this pattern applies to.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Globs of paths the pattern never applies to, even when `paths` match (`.env.example`).
+    #[serde(default)]
+    pub exclude_paths: Vec<String>,
+    /// For `kind: file`: a built-in detector that judges the whole set of paths of a scan or
+    /// commit (`virtualenv`, `compiled-python`) instead of one file; see `filecheck`.
+    #[serde(default)]
+    pub detector: Option<String>,
     /// How many lines a match may span (1 for single-line patterns).
     #[serde(default = "one")]
     pub max_lines: u32,
@@ -180,6 +191,10 @@ pub struct Pattern {
     pub paths: Option<GlobSet>,
     /// Whether any glob names a directory (matched against the whole path, not the file name).
     paths_need_full: bool,
+    /// Compiled `exclude_paths`.
+    exclude: Option<GlobSet>,
+    /// Whether any exclude glob names a directory.
+    exclude_need_full: bool,
     /// Parsed validator.
     pub validator: Option<Validator>,
     regex: OnceLock<Result<Regex, String>>,
@@ -206,18 +221,22 @@ impl Pattern {
     /// Whether this pattern applies to `path` (always, when it has no globs).
     #[must_use]
     pub fn applies_to(&self, path: &str) -> bool {
-        let Some(set) = &self.paths else { return true };
         let path = path.replace('\\', "/");
-        if set.is_match(&path) {
-            return true;
+        if let Some(set) = &self.exclude {
+            if glob_matches(set, self.exclude_need_full, &path) {
+                return false;
+            }
         }
-        if !self.paths_need_full {
-            let name = path.rsplit('/').next().unwrap_or(&path);
-            return set.is_match(name);
+        match &self.paths {
+            None => true,
+            Some(set) => glob_matches(set, self.paths_need_full, &path),
         }
-        // A glob with a directory part also matches below any directory (`settings/*.py`).
-        path.match_indices('/')
-            .any(|(i, _)| set.is_match(&path[i + 1..]))
+    }
+
+    /// Whether this is a `kind: file` pattern matched per file by its path (not a detector).
+    #[must_use]
+    pub fn is_path_pattern(&self) -> bool {
+        self.spec.kind == Kind::File && self.spec.detector.is_none()
     }
 
     /// The path an example is scanned under when it does not name one.
@@ -233,13 +252,33 @@ impl Pattern {
     }
 }
 
+/// Whether a set of globs matches `path` (already `/`-separated): a glob without a `/` matches
+/// the file name; one with a directory part matches the path or any tail of it
+/// (`settings/*.py` matches `proj/settings/base.py`).
+#[must_use]
+pub fn glob_matches(set: &GlobSet, need_full: bool, path: &str) -> bool {
+    if set.is_match(path) {
+        return true;
+    }
+    if !need_full {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        return set.is_match(name);
+    }
+    path.match_indices('/')
+        .any(|(i, _)| set.is_match(&path[i + 1..]))
+}
+
+/// The detectors a `kind: file` pattern may name (see `filecheck`).
+pub const DETECTORS: &[&str] = &["virtualenv", "compiled-python"];
+
 fn compile(spec: &PatternSpec) -> Result<Regex> {
     let re = RegexBuilder::new(&spec.regex)
         .unicode(spec.unicode)
         .size_limit(50 << 20)
         .build()
         .with_context(|| format!("invalid regex {:?}", spec.regex))?;
-    if re.captures_len() < 2 {
+    // A file pattern's regex is a yes/no content check; other patterns capture the secret.
+    if re.captures_len() < 2 && spec.kind != Kind::File {
         bail!("regex needs a capture group for the secret");
     }
     Ok(re)
@@ -283,9 +322,7 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     if spec.name.trim().is_empty() {
         problems.push("name is empty".to_string());
     }
-    if spec.keywords.is_empty() {
-        problems.push("needs at least one keyword for the prefilter".to_string());
-    }
+    problems.extend(kind_problems(&spec));
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
         problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
     }
@@ -314,26 +351,10 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
             None
         }
     };
-    let mut paths = None;
-    let mut paths_need_full = false;
-    if !spec.paths.is_empty() {
-        let mut builder = GlobSetBuilder::new();
-        for g in &spec.paths {
-            paths_need_full |= g.contains('/');
-            match Glob::new(g) {
-                Ok(glob) => {
-                    builder.add(glob);
-                }
-                Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
-            }
-        }
-        match builder.build() {
-            Ok(set) => paths = Some(set),
-            Err(e) => problems.push(format!("bad path globs: {e}")),
-        }
-    }
+    let (paths, paths_need_full) = glob_set(&spec.paths, &mut problems);
+    let (exclude, exclude_need_full) = glob_set(&spec.exclude_paths, &mut problems);
     let regex = OnceLock::new();
-    if compile_now {
+    if compile_now && !spec.regex.is_empty() {
         match compile(&spec) {
             Ok(re) => {
                 let _ = regex.set(Ok(re));
@@ -349,9 +370,73 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         origin: origin.to_string(),
         paths,
         paths_need_full,
+        exclude,
+        exclude_need_full,
         validator,
         regex,
     })
+}
+
+/// What each kind requires: content patterns need a regex and a prefilter (keywords, or path
+/// globs that narrow them to a few files); file patterns need path globs or a detector.
+fn kind_problems(spec: &PatternSpec) -> Vec<String> {
+    let mut problems = Vec::new();
+    if spec.kind == Kind::File {
+        if !spec.keywords.is_empty() {
+            problems.push("file patterns match on paths; keywords are not used".to_string());
+        }
+        match &spec.detector {
+            Some(d) if !DETECTORS.contains(&d.as_str()) => problems.push(format!(
+                "unknown detector {d:?} (known: {})",
+                DETECTORS.join(", ")
+            )),
+            Some(_) if !spec.paths.is_empty() || !spec.regex.is_empty() => problems
+                .push("a detector pattern takes no paths or regex: the detector decides".into()),
+            None if spec.paths.is_empty() => {
+                problems.push("file patterns need path globs (or a detector)".to_string());
+            }
+            _ => {}
+        }
+    } else {
+        if spec.regex.is_empty() {
+            problems.push("regex is missing".to_string());
+        }
+        if spec.keywords.is_empty() && spec.paths.is_empty() {
+            problems.push(
+                "needs at least one keyword for the prefilter (or path globs to narrow it)"
+                    .to_string(),
+            );
+        }
+        if spec.detector.is_some() {
+            problems.push("only file patterns take a detector".to_string());
+        }
+    }
+    problems
+}
+
+/// Compiles a list of globs; the flag says whether any names a directory.
+fn glob_set(globs: &[String], problems: &mut Vec<String>) -> (Option<GlobSet>, bool) {
+    if globs.is_empty() {
+        return (None, false);
+    }
+    let mut builder = GlobSetBuilder::new();
+    let mut need_full = false;
+    for g in globs {
+        need_full |= g.contains('/');
+        match Glob::new(g) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+        }
+    }
+    match builder.build() {
+        Ok(set) => (Some(set), need_full),
+        Err(e) => {
+            problems.push(format!("bad path globs: {e}"));
+            (None, need_full)
+        }
+    }
 }
 
 /// The pattern files compiled into the binary: (file name, contents).

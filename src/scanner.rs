@@ -1,5 +1,5 @@
 //! The pipeline one chunk goes through, shared by every source (`scan`, the staged gate,
-//! history): binary sniffing, matching, findings.
+//! history): binary sniffing (a binary file is still checked by its path), matching, findings.
 //!
 //! It keeps no state between chunks, so callers may run it from many threads at once.
 
@@ -40,7 +40,14 @@ impl Scanner {
     #[must_use]
     pub fn scan(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
         if matcher::is_binary(&chunk.bytes) {
-            return (Outcome::Binary, Vec::new());
+            // A binary key store (`.p12`, `.jks`, `.kdbx`) is judged by its path alone; such a
+            // chunk counts as scanned, since its findings are reported.
+            let by_path = self.matcher.find_by_path(&chunk.path);
+            if by_path.is_empty() {
+                return (Outcome::Binary, Vec::new());
+            }
+            let findings = finding::build(&self.matcher, chunk, &by_path);
+            return (Outcome::Scanned(findings), Vec::new());
         }
         let (matches, errors) = self.matcher.find(&chunk.path, &chunk.bytes);
         let findings = finding::build(&self.matcher, chunk, &matches);

@@ -1,19 +1,37 @@
 //! The pattern self-test: every embedded pattern is loaded into the real matcher (prefilter,
-//! regex, entropy, validator, placeholder filter) and checked against its own examples. All
-//! failures are collected and reported at once.
+//! regex, entropy, validator, placeholder filter; path globs and binary sniffing for file
+//! patterns; the path-set detectors for environments) and checked against its own examples.
+//! All failures are collected and reported at once.
 
 use pyguard::matcher::Matcher;
 use pyguard::pattern::{self, Example, Pattern};
+use pyguard::scanner::{Outcome, Scanner};
+use pyguard::source::{Chunk, Provenance};
 
-fn fires(matcher: &Matcher, pattern: &Pattern, example: &Example) -> bool {
+/// Whether `example` fires `pattern` through the whole per-chunk pipeline (binary sniffing,
+/// path checks, prefilter, regex, gates), or, for a path-set detector, through `filecheck`
+/// with the example's path as the set.
+fn fires(scanner: &Scanner, pattern: &Pattern, example: &Example) -> bool {
     let path = example
         .path()
         .map_or_else(|| pattern.default_example_path(), str::to_string);
-    let (matches, errors) = matcher.find(&path, example.text().as_bytes());
-    assert!(errors.is_empty(), "{errors:?}");
-    matches
-        .iter()
-        .any(|m| matcher.patterns()[m.pattern].id() == pattern.id())
+    let findings = if pattern.spec.detector.is_some() {
+        pyguard::filecheck::check_paths(
+            scanner.matcher().patterns(),
+            [path.as_str()],
+            &Provenance::File,
+        )
+        .findings
+    } else {
+        let chunk = Chunk::new(path, example.text().as_bytes(), Provenance::File);
+        let (outcome, errors) = scanner.scan(&chunk);
+        assert!(errors.is_empty(), "{errors:?}");
+        match outcome {
+            Outcome::Scanned(findings) => findings,
+            Outcome::Binary => Vec::new(),
+        }
+    };
+    findings.iter().any(|f| f.pattern_id == pattern.id())
 }
 
 #[test]
@@ -26,8 +44,8 @@ fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {
             failures.push(format!("{e:#}"));
         }
     }
-    let matcher = Matcher::new(patterns).unwrap();
-    for p in matcher.patterns() {
+    let scanner = Scanner::new(Matcher::new(patterns).unwrap());
+    for p in scanner.matcher().patterns() {
         let id = p.id();
         if p.spec.examples.is_empty() {
             failures.push(format!("{id}: has no examples"));
@@ -36,12 +54,12 @@ fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {
             failures.push(format!("{id}: has no negative examples"));
         }
         for ex in &p.spec.examples {
-            if !fires(&matcher, p, ex) {
+            if !fires(&scanner, p, ex) {
                 failures.push(format!("{id}: example does not fire: {:?}", ex.text()));
             }
         }
         for ex in &p.spec.negative_examples {
-            if fires(&matcher, p, ex) {
+            if fires(&scanner, p, ex) {
                 failures.push(format!("{id}: negative example fires: {:?}", ex.text()));
             }
         }

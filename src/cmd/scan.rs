@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{OutputArgs, ScanArgs};
 use crate::config::Config;
+use crate::filecheck;
 use crate::matcher::Matcher;
 use crate::pattern;
 use crate::report::{self, Options, Report};
@@ -27,7 +28,12 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         args.paths.clone()
     };
     let report = Mutex::new(Report::default());
+    // Every path the walk meets, for the checks that judge the set (committed environments).
+    let seen = Mutex::new(Vec::new());
     let record = |chunk: Chunk<'_>| {
+        if chunk.provenance == Provenance::File {
+            lock(&seen).push(chunk.path.clone());
+        }
         let (outcome, errors) = scanner.scan(&chunk);
         let mut r = report
             .lock()
@@ -66,6 +72,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         |entry| match entry {
             fs::Entry::File { path, bytes } => record(Chunk::new(path, bytes, Provenance::File)),
             fs::Entry::TooLarge { path, size } => {
+                lock(&seen).push(path.clone());
                 lock(&report).summary.skipped_large.push((path, size));
             }
             fs::Entry::Error(msg) => note_error(&mut lock(&report), msg),
@@ -75,6 +82,16 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
     let mut report = report
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let seen = seen
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let check = filecheck::check_paths(
+        scanner.matcher().patterns(),
+        seen.iter().map(String::as_str),
+        &Provenance::File,
+    );
+    check.fold(&mut report.findings);
+    report.findings.extend(check.findings);
     report.summary.elapsed = started.elapsed();
     report.summary.skipped_large.sort();
     report.sort();
@@ -116,10 +133,8 @@ pub fn emit(
     Ok(report.exit_code())
 }
 
-fn lock(report: &Mutex<Report>) -> std::sync::MutexGuard<'_, Report> {
-    report
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Records an error and prints it at once, one line, on stderr.

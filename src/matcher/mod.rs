@@ -2,6 +2,10 @@
 //! triggered pattern's regex over small windows around its keyword hits, then the entropy gate,
 //! validators and placeholder filter.
 //!
+//! File patterns (`kind: file`) are matched on the path first, through one glob set built over
+//! all of their globs, then by their optional content check; such a match spans nothing and
+//! stands for the whole file.
+//!
 //! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
@@ -13,6 +17,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::pattern::{Kind, Pattern};
 
@@ -42,6 +47,77 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
     triggers: Vec<Vec<usize>>,
+    /// Content patterns without keywords: their path globs are the prefilter, and their regex
+    /// runs over the whole file (`.python-version`, `runtime.txt`).
+    whole_file: Vec<usize>,
+    /// Every file pattern's globs, for one pass over a path.
+    file_globs: FileGlobs,
+}
+
+/// The globs of every `kind: file` pattern in two sets: those matched against the file name,
+/// and those with a directory part matched against the path and its tails.
+#[derive(Debug, Default)]
+struct FileGlobs {
+    names: GlobSet,
+    name_owner: Vec<usize>,
+    full: GlobSet,
+    full_owner: Vec<usize>,
+}
+
+impl FileGlobs {
+    fn new(patterns: &[Pattern]) -> Result<Self> {
+        let mut names = GlobSetBuilder::new();
+        let mut full = GlobSetBuilder::new();
+        let mut out = FileGlobs::default();
+        for (i, p) in patterns.iter().enumerate() {
+            if !p.is_path_pattern() {
+                continue;
+            }
+            for g in &p.spec.paths {
+                let glob = Glob::new(g)
+                    .with_context(|| format!("pattern {}: bad path glob {g:?}", p.id()))?;
+                if g.contains('/') {
+                    full.add(glob);
+                    out.full_owner.push(i);
+                } else {
+                    names.add(glob);
+                    out.name_owner.push(i);
+                }
+            }
+        }
+        out.names = names
+            .build()
+            .context("failed to build the file-pattern globs")?;
+        out.full = full
+            .build()
+            .context("failed to build the file-pattern globs")?;
+        Ok(out)
+    }
+
+    /// Indices of the file patterns whose globs match `path` (`/`-separated).
+    fn candidates(&self, path: &str) -> Vec<usize> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let mut out: Vec<usize> = self
+            .names
+            .matches(name)
+            .into_iter()
+            .map(|g| self.name_owner[g])
+            .collect();
+        if !self.full.is_empty() {
+            let tails = std::iter::once(0).chain(path.match_indices('/').map(|(i, _)| i + 1));
+            for from in tails {
+                out.extend(
+                    self.full
+                        .matches(&path[from..])
+                        .into_iter()
+                        .map(|g| self.full_owner[g]),
+                );
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl Matcher {
@@ -50,7 +126,14 @@ impl Matcher {
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut triggers: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
+        let mut whole_file = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
+            if p.spec.kind == Kind::File {
+                continue;
+            }
+            if p.spec.keywords.is_empty() {
+                whole_file.push(i);
+            }
             for k in &p.spec.keywords {
                 let key = k.to_ascii_lowercase().into_bytes();
                 let slot = *index.entry(key.clone()).or_insert_with(|| {
@@ -75,11 +158,52 @@ impl Matcher {
                     .build(&words)
             })
             .context("failed to build the keyword prefilter")?;
+        let file_globs = FileGlobs::new(&patterns)?;
         Ok(Matcher {
             patterns,
             keywords,
             triggers,
+            whole_file,
+            file_globs,
         })
+    }
+
+    /// The file patterns that fire on `path` alone (no content check). Used for content that
+    /// is not scanned, such as binary key stores.
+    #[must_use]
+    pub fn find_by_path(&self, path: &str) -> Vec<Match> {
+        let path = path.replace('\\', "/");
+        self.file_globs
+            .candidates(&path)
+            .into_iter()
+            .filter(|&p| {
+                self.patterns[p].spec.regex.is_empty() && self.patterns[p].applies_to(&path)
+            })
+            .map(whole_file_match)
+            .collect()
+    }
+
+    /// The file patterns that fire on `path` with this content: by path alone, or when their
+    /// content check matches.
+    fn find_files(&self, path: &str, bytes: &[u8], errors: &mut Vec<anyhow::Error>) -> Vec<Match> {
+        let path = path.replace('\\', "/");
+        let mut out = Vec::new();
+        for p in self.file_globs.candidates(&path) {
+            let pattern = &self.patterns[p];
+            if !pattern.applies_to(&path) {
+                continue;
+            }
+            if pattern.spec.regex.is_empty() {
+                out.push(whole_file_match(p));
+                continue;
+            }
+            match pattern.regex() {
+                Ok(re) if re.is_match(bytes) => out.push(whole_file_match(p)),
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        out
     }
 
     /// All patterns, in the order match indices refer to.
@@ -96,6 +220,11 @@ impl Matcher {
         let mut applies: Vec<Option<bool>> = vec![None; self.patterns.len()];
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for &p in &self.whole_file {
+            if *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path)) {
+                windows.push((p, 0, bytes.len()));
+            }
+        }
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
         for hit in self.keywords.find_overlapping_iter(bytes) {
             let mut line: Option<(usize, usize)> = None;
@@ -116,8 +245,8 @@ impl Matcher {
             }
         }
         windows.sort_unstable();
-        let mut matches = Vec::new();
         let mut errors = Vec::new();
+        let mut matches = self.find_files(path, bytes, &mut errors);
         let mut i = 0;
         while i < windows.len() {
             let (p, start, mut end) = windows[i];
@@ -197,6 +326,15 @@ impl Matcher {
                     .iter()
                     .any(|s| s.start < m.secret.end && m.secret.start < s.end)
         });
+    }
+}
+
+/// A file pattern's match: it spans nothing at the start of the file and stands for all of it.
+fn whole_file_match(pattern: usize) -> Match {
+    Match {
+        pattern,
+        span: 0..0,
+        secret: 0..0,
     }
 }
 
