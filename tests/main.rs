@@ -2,5 +2,7 @@
 
 mod common;
 
+mod cli_eol;
+mod cli_files;
 mod cli_scan;
 mod patterns;

@@ -10,6 +10,7 @@
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
 pub mod entropy;
+pub mod eol;
 pub mod placeholder;
 pub mod validate;
 
