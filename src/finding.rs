@@ -56,7 +56,8 @@ impl Finding {
     /// The secret as it may be shown: redacted unless `show` is set.
     #[must_use]
     pub fn shown_secret(&self, show: bool) -> String {
-        if show {
+        // A whole-file finding has no secret: there is nothing to redact.
+        if show || self.secret.is_empty() {
             self.secret.clone()
         } else {
             redact(&self.secret)

@@ -543,6 +543,68 @@ patterns:
         assert!(err.contains("capture group"), "{err}");
     }
 
+    const FILE: &str = r"
+patterns:
+  - id: demo-file
+    name: Demo file
+    kind: file
+    severity: error
+    paths: ['.demo', '.demo.*', 'conf/demo.json']
+    exclude_paths: ['.demo.example']
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn file_patterns_take_paths_and_excludes_but_no_keywords() {
+        let p = &parse_file("t.yaml", FILE).unwrap()[0];
+        assert!(p.is_path_pattern());
+        assert!(p.applies_to("app/.demo"));
+        assert!(p.applies_to(".demo.prod"));
+        assert!(p.applies_to("x/conf/demo.json"));
+        assert!(!p.applies_to(".demo.example"));
+        assert!(!p.applies_to("demo.md"));
+        let with_keywords = FILE.replace("kind: file", "kind: file\n    keywords: [demo]");
+        let err = format!("{:#}", parse_file("t.yaml", &with_keywords).unwrap_err());
+        assert!(err.contains("keywords are not used"), "{err}");
+        let no_paths = FILE.replace("    paths: ['.demo', '.demo.*', 'conf/demo.json']\n", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_paths).unwrap_err());
+        assert!(err.contains("need path globs"), "{err}");
+    }
+
+    #[test]
+    fn detectors_are_named_and_exclusive_with_paths() {
+        let detector = FILE.replace(
+            "    paths: ['.demo', '.demo.*', 'conf/demo.json']\n    exclude_paths: ['.demo.example']\n",
+            "    detector: virtualenv\n",
+        );
+        let p = &parse_file("t.yaml", &detector).unwrap()[0];
+        assert!(!p.is_path_pattern());
+        let unknown = detector.replace("virtualenv", "conda");
+        let err = format!("{:#}", parse_file("t.yaml", &unknown).unwrap_err());
+        assert!(
+            err.contains("unknown detector") && err.contains("virtualenv"),
+            "{err}"
+        );
+        let both = FILE.replace("kind: file", "kind: file\n    detector: virtualenv");
+        let err = format!("{:#}", parse_file("t.yaml", &both).unwrap_err());
+        assert!(err.contains("takes no paths"), "{err}");
+        let on_secret = GOOD.replace("kind: secret", "kind: secret\n    detector: virtualenv");
+        let err = format!("{:#}", parse_file("t.yaml", &on_secret).unwrap_err());
+        assert!(err.contains("only file patterns"), "{err}");
+    }
+
+    #[test]
+    fn content_patterns_need_a_regex_and_keywords_or_paths() {
+        let no_regex = GOOD.replace(r"    regex: '\b(demo_[a-z0-9]{8})\b'", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_regex).unwrap_err());
+        assert!(err.contains("regex is missing"), "{err}");
+        let no_keywords = GOOD.replace("    keywords: [demo_]\n", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_keywords).unwrap_err());
+        assert!(err.contains("keyword"), "{err}");
+        let path_only = GOOD.replace("    keywords: [demo_]\n", "    paths: ['.demo-version']\n");
+        assert!(parse_file("t.yaml", &path_only).is_ok());
+    }
+
     #[test]
     fn path_globs_match_file_names_and_directories() {
         let text = GOOD.replace(

@@ -475,6 +475,45 @@ patterns:
         assert!(found.is_empty());
     }
 
+    const FILES: &str = r"
+patterns:
+  - id: demo-store
+    name: Demo key store
+    kind: file
+    severity: error
+    paths: ['*.store', 'conf/keys/*.bin']
+    description: {what: a, why: b, fix: c}
+  - id: demo-pem
+    name: Demo pem
+    kind: file
+    severity: error
+    paths: ['*.pem']
+    regex: 'BEGIN DEMO KEY'
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn file_patterns_fire_once_on_path_or_content() {
+        let m = matcher(FILES);
+        let id = |found: &[Match]| -> Vec<String> {
+            found
+                .iter()
+                .map(|x| m.patterns()[x.pattern].id().to_string())
+                .collect()
+        };
+        let (found, _) = m.find("a/b.store", b"anything\n");
+        assert_eq!(id(&found), ["demo-store"]);
+        assert_eq!(found[0].span, 0..0);
+        assert_eq!(id(&m.find("x/conf/keys/k.bin", b"").0), ["demo-store"]);
+        assert!(m.find("keys/k.bin", b"").0.is_empty());
+        assert_eq!(id(&m.find("k.pem", b"x\nBEGIN DEMO KEY\n").0), ["demo-pem"]);
+        assert!(m.find("k.pem", b"BEGIN PUBLIC\n").0.is_empty());
+        assert!(m.find("k.txt", b"BEGIN DEMO KEY\n").0.is_empty());
+        // By path alone (binary content): only patterns without a content check.
+        assert_eq!(id(&m.find_by_path("b.store")), ["demo-store"]);
+        assert!(m.find_by_path("k.pem").is_empty());
+    }
+
     #[test]
     fn binary_sniffing() {
         assert!(is_binary(b"abc\0def"));
