@@ -4,7 +4,7 @@
 //!
 //! Every source that knows its list of paths calls [`check_paths`] once with all of them
 //! (`scan` after its walk; the staged gate with the index entries it adds; history with a
-//! commit's new paths) and adds the findings to its report. The detectors take their ids,
+//! commit's new paths) and hands its per-file findings to [`PathCheck::apply_to`]. The detectors take their ids,
 //! names, severities and advice from the `kind: file` patterns that name them
 //! (`detector: virtualenv`, `detector: compiled-python` in `patterns/environment.yaml`), so they
 //! are documented, listed in SARIF and suppressed like every other pattern. This module reads
@@ -40,6 +40,13 @@ pub struct PathCheck {
 }
 
 impl PathCheck {
+    /// Adds these findings to a source's per-file findings, after folding those inside a
+    /// committed environment into it: the one call a source makes after [`check_paths`].
+    pub fn apply_to(self, findings: &mut Vec<Finding>) {
+        self.fold(findings);
+        findings.extend(self.findings);
+    }
+
     /// Removes the other findings inside a committed environment: the environment is one
     /// finding, and what its packages contain is not the project's code. Call it on the
     /// per-file findings before adding [`PathCheck::findings`].
@@ -157,6 +164,10 @@ pub fn environment_root(path: &str) -> Option<String> {
     if let Some(k) = dirs.iter().position(|d| *d == ".venv") {
         return Some(join(k + 1));
     }
+    // A conda environment keeps its package records in `ROOT/conda-meta/`.
+    if let Some(k) = dirs.iter().position(|d| *d == "conda-meta") {
+        return Some(join(k));
+    }
     if let Some(k) = dirs.iter().position(|d| *d == "site-packages") {
         // `ROOT/lib/python3.12/site-packages` (POSIX) or `ROOT/Lib/site-packages` (Windows).
         let posix = k >= 2
@@ -233,6 +244,10 @@ mod tests {
             Some("py")
         );
         assert_eq!(environment_root("env/bin/activate").as_deref(), Some("env"));
+        assert_eq!(
+            environment_root("envs/ml/conda-meta/history").as_deref(),
+            Some("envs/ml")
+        );
         assert_eq!(environment_root("scripts/bin/activate"), None);
         assert_eq!(environment_root("src/venv/__init__.py"), None);
         assert_eq!(environment_root("docs/site-packages.md"), None);

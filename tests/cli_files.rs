@@ -146,6 +146,10 @@ fn a_file_finding_is_at_line_1_and_shows_no_content() {
         (Some(1), Some(1))
     );
     assert_eq!(f["kind"], "file");
+    assert_eq!(
+        f["secret"], "",
+        "a whole-file finding has no secret to redact"
+    );
     assert_eq!(f["severity"], "error");
 }
 

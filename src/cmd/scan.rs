@@ -1,5 +1,6 @@
 //! `pyguard scan [PATH...]`: scans files, directory trees (in parallel, honouring
-//! `.gitignore`) and standard input, and reports what it finds.
+//! `.gitignore`) and standard input, then the set of walked paths (committed environments,
+//! bytecode), and reports what it finds.
 
 use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
@@ -90,8 +91,7 @@ pub fn run(args: &ScanArgs) -> Result<u8> {
         seen.iter().map(String::as_str),
         &Provenance::File,
     );
-    check.fold(&mut report.findings);
-    report.findings.extend(check.findings);
+    check.apply_to(&mut report.findings);
     report.summary.elapsed = started.elapsed();
     report.summary.skipped_large.sort();
     report.sort();
