@@ -94,9 +94,10 @@ where
             };
             let shown = if root.is_empty() { "." } else { root };
             let note = format!(
-                "virtual environment {shown}/ ({} file{})",
+                "virtual environment {shown}/ ({} file{}): {}",
                 files.len(),
-                if files.len() == 1 { "" } else { "s" }
+                if files.len() == 1 { "" } else { "s" },
+                pattern.spec.description.fix
             );
             out.findings.push(finding::file_finding(
                 &pattern.spec,
@@ -117,9 +118,10 @@ where
         for (dir, files) in dirs {
             let shown = if dir.is_empty() { "." } else { dir };
             let note = format!(
-                "{} compiled file{} in {shown}/",
+                "{} compiled file{} in {shown}/: {}",
                 files.len(),
-                if files.len() == 1 { "" } else { "s" }
+                if files.len() == 1 { "" } else { "s" },
+                pattern.spec.description.fix
             );
             out.findings.push(finding::file_finding(
                 &pattern.spec,
@@ -275,9 +277,12 @@ mod tests {
             &Provenance::File,
         );
         assert_eq!(ids(&check), [("committed-virtualenv", "venv/pyvenv.cfg")]);
-        assert_eq!(
-            check.findings[0].snippet,
-            "virtual environment venv/ (603 files)"
+        assert!(
+            check.findings[0]
+                .snippet
+                .starts_with("virtual environment venv/ (603 files): Remove it"),
+            "{}",
+            check.findings[0].snippet
         );
         assert_eq!(check.environments, ["venv"]);
     }
@@ -298,10 +303,9 @@ mod tests {
                 ("committed-bytecode", "lib/old.pyc")
             ]
         );
-        assert_eq!(
-            check.findings[0].snippet,
-            "2 compiled files in app/__pycache__/"
-        );
+        assert!(check.findings[0]
+            .snippet
+            .starts_with("2 compiled files in app/__pycache__/: "));
     }
 
     #[test]

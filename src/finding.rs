@@ -115,7 +115,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                     &chunk.path,
                     &chunk.provenance,
                     chunk.first_line,
-                    pattern.description.what.clone(),
+                    pattern.description.why.clone(),
                 ));
             }
             continue;

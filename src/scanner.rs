@@ -56,7 +56,7 @@ impl Scanner {
                         &chunk.path,
                         &chunk.provenance,
                         chunk.first_line,
-                        spec.description.what.clone(),
+                        spec.description.why.clone(),
                     )
                 })
                 .collect();

@@ -240,6 +240,10 @@ fn a_committed_venv_is_exactly_one_finding() {
         )),
         "{text}"
     );
+    assert!(
+        text.contains(".gitignore") && text.contains("lock file"),
+        "the advice is shown: {text}"
+    );
 }
 
 #[test]
@@ -317,8 +321,9 @@ fn bytecode_is_a_warning_per_directory() {
         ]
     );
     assert_eq!(doc["findings"][0]["severity"], "warning");
-    assert_eq!(
-        doc["findings"][0]["snippet"],
-        "2 compiled files in app/__pycache__/"
+    let note = doc["findings"][0]["snippet"].as_str().unwrap();
+    assert!(
+        note.starts_with("2 compiled files in app/__pycache__/: ") && note.contains(".gitignore"),
+        "{note}"
     );
 }
