@@ -181,3 +181,12 @@ fn a_bad_scan_date_is_exit_2_with_one_line() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_date_override_is_hidden_from_help() {
+    let out = pyguard().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("--today"));
+    let out = pyguard().args(["scan", "--help"]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("--today"));
+}

@@ -327,3 +327,24 @@ fn bytecode_is_a_warning_per_directory() {
         "{note}"
     );
 }
+
+/// A venv created as `python -m venv .env` is an environment, not a dotenv file: the dotenv
+/// pattern matches file names, so nothing inside the `.env/` directory fires it.
+#[test]
+fn a_venv_named_dot_env_is_one_environment_finding() {
+    let dir = TempDir::new().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (".env/pyvenv.cfg", "home = /usr/bin\n"),
+            (".env/bin/activate", "# activate\n"),
+            (".env/lib/python3.12/site-packages/x.py", "x = 1\n"),
+        ],
+    );
+    let (code, found, _) = scan(dir.path());
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        found,
+        [("committed-virtualenv".into(), ".env/pyvenv.cfg".into())]
+    );
+}
