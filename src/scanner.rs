@@ -1,5 +1,5 @@
 //! The pipeline one chunk goes through, shared by every source (`scan`, the staged gate,
-//! history): binary sniffing, matching, findings.
+//! history): binary sniffing (a binary file is still checked by its path), matching, findings.
 //!
 //! It keeps no state between chunks, so callers may run it from many threads at once.
 
@@ -40,10 +40,69 @@ impl Scanner {
     #[must_use]
     pub fn scan(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
         if matcher::is_binary(&chunk.bytes) {
-            return (Outcome::Binary, Vec::new());
+            // A binary key store (`.p12`, `.jks`, `.kdbx`) is judged by its path alone; such a
+            // chunk counts as scanned, since its findings are reported. A binary has no lines,
+            // so whatever added lines the source computed do not apply.
+            let by_path = self.matcher.find_by_path(&chunk.path);
+            if by_path.is_empty() {
+                return (Outcome::Binary, Vec::new());
+            }
+            let findings = by_path
+                .iter()
+                .map(|m| {
+                    let spec = &self.matcher.patterns()[m.pattern].spec;
+                    finding::file_finding(
+                        spec,
+                        &chunk.path,
+                        &chunk.provenance,
+                        chunk.first_line,
+                        spec.description.why.clone(),
+                    )
+                })
+                .collect();
+            return (Outcome::Scanned(findings), Vec::new());
         }
         let (matches, errors) = self.matcher.find(&chunk.path, &chunk.bytes);
         let findings = finding::build(&self.matcher, chunk, &matches);
         (Outcome::Scanned(findings), errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Provenance;
+
+    fn scanner() -> Scanner {
+        Scanner::new(Matcher::new(crate::pattern::load_embedded().unwrap()).unwrap())
+    }
+
+    fn ids(outcome: &Outcome) -> Vec<&str> {
+        match outcome {
+            Outcome::Scanned(f) => f.iter().map(|f| f.pattern_id.as_str()).collect(),
+            Outcome::Binary => vec!["<binary>"],
+        }
+    }
+
+    #[test]
+    fn a_binary_key_store_is_reported_even_with_no_added_lines() {
+        let s = scanner();
+        let mut chunk = Chunk::new("certs/c.p12", &b"0\x82\x00bin"[..], Provenance::Staged);
+        chunk.added_lines = Some(Vec::new());
+        let (outcome, errors) = s.scan(&chunk);
+        assert!(errors.is_empty());
+        assert_eq!(ids(&outcome), ["keystore-file"]);
+        let other = Chunk::new("logo.png", &b"\x89PNG\x00"[..], Provenance::Staged);
+        assert_eq!(ids(&s.scan(&other).0), ["<binary>"]);
+    }
+
+    #[test]
+    fn a_text_file_finding_needs_some_added_line() {
+        let s = scanner();
+        let mut chunk = Chunk::new(".env", &b"A=1\nB=2\n"[..], Provenance::Staged);
+        chunk.added_lines = Some(vec![2..=2]);
+        assert_eq!(ids(&s.scan(&chunk).0), ["dotenv-file"]);
+        chunk.added_lines = Some(Vec::new());
+        assert!(ids(&s.scan(&chunk).0).is_empty());
     }
 }

@@ -3,6 +3,8 @@
 mod common;
 
 mod cli_config;
+mod cli_eol;
+mod cli_files;
 mod cli_scan;
 mod cli_suppress;
 mod patterns;

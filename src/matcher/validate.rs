@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::matcher::placeholder;
+use crate::matcher::{eol, placeholder};
 
 /// A named validator a pattern may declare with `validator:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,10 +13,13 @@ pub enum Validator {
     GithubChecksum,
     /// The generic detector: reject identifiers, paths, URLs without credentials, UUIDs, digests.
     Generic,
+    /// A Python version pin, specifier or list that admits only end-of-life versions on the
+    /// scan date (see `eol`).
+    PythonEol,
 }
 
 /// Every validator name, for error messages and documentation.
-pub const NAMES: &[&str] = &["github-checksum", "generic"];
+pub const NAMES: &[&str] = &["github-checksum", "generic", "python-eol"];
 
 impl FromStr for Validator {
     type Err = anyhow::Error;
@@ -25,6 +28,7 @@ impl FromStr for Validator {
         Ok(match s {
             "github-checksum" => Validator::GithubChecksum,
             "generic" => Validator::Generic,
+            "python-eol" => Validator::PythonEol,
             other => anyhow::bail!("unknown validator {other:?} (known: {})", NAMES.join(", ")),
         })
     }
@@ -35,6 +39,7 @@ impl fmt::Display for Validator {
         f.write_str(match self {
             Validator::GithubChecksum => "github-checksum",
             Validator::Generic => "generic",
+            Validator::PythonEol => "python-eol",
         })
     }
 }
@@ -46,6 +51,7 @@ impl Validator {
         match self {
             Validator::GithubChecksum => github_checksum_ok(secret),
             Validator::Generic => !placeholder::is_not_generic_secret(secret),
+            Validator::PythonEol => eol::admits_only_eol(secret, eol::scan_date()),
         }
     }
 }

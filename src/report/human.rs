@@ -119,6 +119,13 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
             escape_control(&c.author)
         )?;
     }
+    if f.kind == crate::pattern::Kind::File {
+        // A whole-file finding shows no content, only what the detector noted, if anything.
+        if !f.snippet.is_empty() {
+            writeln!(out, "  {DIM}={DIM:#} {}", escape_control(&f.snippet))?;
+        }
+        return writeln!(out);
+    }
     let num = f.line.to_string();
     let pad = " ".repeat(num.len());
     writeln!(out, "  {pad} {DIM}|{DIM:#}")?;
