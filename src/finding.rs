@@ -30,6 +30,10 @@ pub struct Finding {
     pub severity: Severity,
     /// File path.
     pub path: String,
+    /// The part of the file the finding is in (`cell 3`, `data.token`), when the content was
+    /// extracted from the file; `line` and `column` are then within that part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extract: Option<String>,
     /// 1-based line of the secret's first byte.
     pub line: u32,
     /// 1-based column (in characters) of the secret's first byte.
@@ -150,6 +154,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             kind: pattern.kind,
             severity: pattern.severity,
             path: chunk.path.clone(),
+            extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,
             column,
             end_line,

@@ -5,6 +5,7 @@ mod common;
 mod cli_config;
 mod cli_eol;
 mod cli_files;
+mod cli_extract;
 mod cli_scan;
 mod cli_suppress;
 mod patterns;

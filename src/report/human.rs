@@ -105,8 +105,12 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {DIM}-->{DIM:#} {}:{}:{}",
+        "  {DIM}-->{DIM:#} {}{}:{}:{}",
         escape_control(&f.path),
+        f.extract
+            .as_ref()
+            .map(|e| format!("[{}]", escape_control(e)))
+            .unwrap_or_default(),
         f.line,
         f.column
     )?;
