@@ -6,6 +6,7 @@ mod cli_config;
 mod cli_eol;
 mod cli_files;
 mod cli_extract;
+mod cli_fixtures;
 mod cli_scan;
 mod cli_suppress;
 mod patterns;

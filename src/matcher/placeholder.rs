@@ -123,6 +123,9 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
         let authority = rest.split('/').next().unwrap_or(rest);
         return !authority.contains('@');
     }
+    if is_password_hash(text) || is_failed_checksum_token(value) {
+        return true;
+    }
     if text.starts_with("data:")
         || text.starts_with("sha512-")
         || text.starts_with("sha384-")
@@ -132,6 +135,39 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
         return true;
     }
     is_uuid(text) || is_hex_digest(text)
+}
+
+/// A stored password hash (Django's `algorithm$iterations$salt$hash`, crypt's `$2b$`,
+/// `$argon2id$`, ...): sensitive, but not a credential anyone can log in with.
+fn is_password_hash(text: &str) -> bool {
+    const SCHEMES: &[&str] = &[
+        "pbkdf2_sha256$",
+        "pbkdf2_sha1$",
+        "argon2$",
+        "bcrypt$",
+        "bcrypt_sha256$",
+        "scrypt$",
+        "md5$",
+        "sha1$",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$argon2",
+        "$5$",
+        "$6$",
+        "$pbkdf2",
+    ];
+    SCHEMES.iter().any(|s| text.starts_with(s))
+}
+
+/// A value shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
+/// or mistyped token, which the specific pattern already declined to report.
+fn is_failed_checksum_token(value: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    value.len() == 40
+        && PREFIXES.iter().any(|p| value.starts_with(p))
+        && value[4..].iter().all(u8::is_ascii_alphanumeric)
+        && !super::validate::Validator::GithubChecksum.check(value)
 }
 
 fn is_uuid(text: &str) -> bool {
@@ -198,6 +234,9 @@ mod tests {
             "data:image/png;base64,iVBOR",
             "sha512-AbCdEf==",
             "Password",
+            "pbkdf2_sha256$600000$Qm9vZ3Rv$c2FsdGVkaGFzaA==",
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IM",
         ] {
             assert!(is_not_generic_secret(v.as_bytes()), "{v}");
         }
