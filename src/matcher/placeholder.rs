@@ -70,10 +70,18 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         return true;
     }
     let sequences: [&[u8]; 2] = [b"01234567890", b"abcdefghijklmnopqrstuvwxyz"];
-    lower.len() >= 6
+    if lower.len() >= 6
         && sequences
             .iter()
             .any(|s| memchr::memmem::find(s, &lower).is_some())
+    {
+        return true;
+    }
+    // A typed-out run such as `bcdefghij` inside a longer value marks a hand-made test value;
+    // seven ascending letters occur in a random base62 string about once in 10^11.
+    lower
+        .windows(7)
+        .any(|w| w.windows(2).all(|p| p[1] == p[0] + 1))
 }
 
 /// Whether a value assigned to a secret-like name is plainly not a secret: an identifier,
@@ -124,6 +132,43 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
         return !authority.contains('@');
     }
     if is_password_hash(text) || is_failed_checksum_token(value) {
+        return true;
+    }
+    // A value that spells out what it stands for (`some:password`, `my-secret-token`) is a
+    // fixture or a label, not a credential.
+    let lower = text.to_ascii_lowercase();
+    if ["password", "passwd", "secret", "token"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // Words joined by dashes, underscores or dots (`Bad-Token`, `Reset_Flow`): a label.
+    if text
+        .split(['-', '_', '.', ' '])
+        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()))
+    {
+        return true;
+    }
+    // A Windows environment reference (`%APPDATA%\\x`).
+    if let Some(rest) = text.strip_prefix('%') {
+        if let Some(end) = rest.find('%') {
+            if end > 0
+                && rest[..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'_')
+            {
+                return true;
+            }
+        }
+    }
+    // A relative path to a file (`custom_admin/form.html`, `keys/dev.pem`).
+    if text.contains('/')
+        && text.split('/').all(|seg| {
+            seg.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+        })
+    {
         return true;
     }
     if text.starts_with("data:")
@@ -237,6 +282,11 @@ mod tests {
             "pbkdf2_sha256$600000$Qm9vZ3Rv$c2FsdGVkaGFzaA==",
             "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
             "ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IM",
+            "some:password",
+            "Bad-Token",
+            "%HOMEPATH%\\x",
+            "custom_admin/password_change_form.html",
+            "1bcdefghij2bcdefghij3bcdefghijABCD",
         ] {
             assert!(is_not_generic_secret(v.as_bytes()), "{v}");
         }

@@ -13,7 +13,9 @@ use super::{Chunk, Extract, Provenance};
 /// Whether `path` names a notebook.
 #[must_use]
 pub fn is_notebook(path: &str) -> bool {
-    path.len() > 6 && path[path.len() - 6..].eq_ignore_ascii_case(".ipynb")
+    // Compared as bytes: slicing the str could split a multi-byte character.
+    let b = path.as_bytes();
+    b.len() > 6 && b[b.len() - 6..].eq_ignore_ascii_case(b".ipynb")
 }
 
 /// The chunks of a notebook: `cell N` for the source of the N-th cell (1-based, counting every
@@ -150,5 +152,7 @@ mod tests {
         assert!(chunks("x.ipynb", b"{\"a\": 1}", &Provenance::File).is_none());
         assert!(is_notebook("dir/Analysis.IPYNB"));
         assert!(!is_notebook("ipynb"));
+        // Regression: a name ending in a multi-byte character six bytes from the end panicked.
+        assert!(!is_notebook("static/⊗.txt"));
     }
 }
