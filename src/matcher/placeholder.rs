@@ -143,10 +143,16 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
     {
         return true;
     }
-    // Words joined by dashes, underscores or dots (`Bad-Token`, `Reset_Flow`): a label.
+    // Words (or a word and a number) joined by dashes, underscores or dots (`Bad-Token`,
+    // `Reset_Flow`, `Orange-2`): a label.
+    let is_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic());
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
     if text
         .split(['-', '_', '.', ' '])
-        .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .all(|w| is_word(w) || is_number(w))
+        && text
+            .split(['-', '_', '.', ' '])
+            .any(|w| w.len() >= 3 && is_word(w))
     {
         return true;
     }
@@ -284,6 +290,7 @@ mod tests {
             "ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IM",
             "some:password",
             "Bad-Token",
+            "Orange-2",
             "%HOMEPATH%\\x",
             "custom_admin/password_change_form.html",
             "1bcdefghij2bcdefghij3bcdefghijABCD",
