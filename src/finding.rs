@@ -184,6 +184,7 @@ pub fn file_finding(
         kind: pattern.kind,
         severity: pattern.severity,
         path: path.to_string(),
+        extract: None,
         line,
         column: 1,
         end_line: line,
