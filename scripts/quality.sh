@@ -4,7 +4,8 @@
 #   scripts/quality.sh CODEBASE [VENV]
 #
 # 1. Scans CODEBASE (a large, clean, real Python project, e.g. an unpacked PyPI sdist) with
-#    pyguard and prints the findings per pattern, the total and the rate per 100,000 lines.
+#    pyguard and prints the secret findings per pattern, the total and the rate per 100,000
+#    lines (Python-construct findings are left out: the other tools do not look for them).
 # 2. Scans the labelled fixture set tests/fixtures/secrets/{true,false} (every file under true/
 #    holds one secret, every file under false/ none) and prints recall and false positives.
 # 3. When VENV holds detect-secrets and kingfisher (pip install detect-secrets kingfisher-bin),
@@ -82,7 +83,9 @@ def load(name):
         return json.load(f)
 
 def pyguard(doc, base):
-    return [(os.path.relpath(os.path.join(base, f['path']) if not os.path.isabs(f['path']) else f['path'], base), f['pattern_id']) for f in doc['findings']]
+    # Secrets only: the other tools look for nothing else, and Python checks are measured apart.
+    return [(os.path.relpath(os.path.join(base, f['path']) if not os.path.isabs(f['path']) else f['path'], base), f['pattern_id'])
+            for f in doc['findings'] if f['kind'] == 'secret']
 
 def detect_secrets(doc, base):
     return [(os.path.normpath(path), r['type']) for path, rs in doc['results'].items() for r in rs]
@@ -96,7 +99,7 @@ pg = pyguard(load('pyguard-codebase.json'), codebase)
 print(f'codebase: {codebase}')
 print(f'lines: {lines} ({pylines} in .py files)')
 print()
-print('pyguard findings per pattern:')
+print('pyguard secret findings per pattern:')
 for pid, n in collections.Counter(p for _, p in pg).most_common():
     print(f'  {n:5d}  {pid}')
 print(f'  total {len(pg)}, {len(pg) * 100000 / max(lines, 1):.2f} per 100,000 lines')
