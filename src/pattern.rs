@@ -62,6 +62,35 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Which part of a file a pattern's matches count in.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Region {
+    /// Anywhere (the default for secrets: they are found inside strings and comments).
+    Any,
+    /// Python code only: in a Python file, a match must start on code, not inside a comment,
+    /// docstring or string literal (it may start on a literal's opening quote). The default for
+    /// `kind: python`.
+    Code,
+    /// Only the requirement names of a dependency manifest (`requirements*.txt`,
+    /// `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`). These regions replace the keyword
+    /// prefilter, so such a pattern may have no keywords.
+    Dependencies,
+}
+
+/// A file-level condition: a match is kept only in a file that matches `paths`, or whose code
+/// matches `regex` somewhere (a Django setting outside `settings.py`, say).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// Globs of files that satisfy the condition by their name alone.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A regex that satisfies the condition when it matches the file's code.
+    #[serde(default)]
+    pub regex: Option<String>,
+}
+
 /// The three-part description every pattern carries.
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -133,6 +162,23 @@ pub struct PatternSpec {
     /// Globs restricting the paths this pattern applies to.
     #[serde(default)]
     pub paths: Vec<String>,
+    /// Globs of paths this pattern never applies to (tests, say).
+    #[serde(default)]
+    pub exclude_paths: Vec<String>,
+    /// Where matches count; defaults to `code` for Python patterns, `any` otherwise.
+    #[serde(default)]
+    pub region: Option<Region>,
+    /// A regex that drops a match when it matches the matched text (a safe loader, a flag).
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// One-step flow: when the regex's `flow` group matched a name, the match is kept only if
+    /// the name's nearest earlier assignment in the same scope has a right-hand side that
+    /// starts with this regex.
+    #[serde(default)]
+    pub flow_sources: Option<String>,
+    /// A file-level condition (see [`ContextSpec`]).
+    #[serde(default)]
+    pub context: Option<ContextSpec>,
     /// How many lines a match may span (1 for single-line patterns).
     #[serde(default = "one")]
     pub max_lines: u32,
@@ -183,6 +229,14 @@ pub struct Pattern {
     /// Parsed validator.
     pub validator: Option<Validator>,
     regex: OnceLock<Result<Regex, String>>,
+    /// Compiled `exclude_paths`.
+    exclude: Option<GlobSet>,
+    /// Compiled `context.paths`.
+    context_paths: Option<GlobSet>,
+    /// `unless`, `flow_sources` (anchored) and `context.regex`, compiled on first use.
+    unless: OnceLock<Option<Regex>>,
+    flow: OnceLock<Option<Regex>>,
+    context_regex: OnceLock<Option<Regex>>,
 }
 
 impl Pattern {
@@ -206,18 +260,46 @@ impl Pattern {
     /// Whether this pattern applies to `path` (always, when it has no globs).
     #[must_use]
     pub fn applies_to(&self, path: &str) -> bool {
+        if let Some(ex) = &self.exclude {
+            if glob_match(ex, true, path) {
+                return false;
+            }
+        }
         let Some(set) = &self.paths else { return true };
-        let path = path.replace('\\', "/");
-        if set.is_match(&path) {
+        glob_match(set, self.paths_need_full, path)
+    }
+
+    /// Where this pattern's matches count.
+    #[must_use]
+    pub fn region(&self) -> Region {
+        self.spec.region.unwrap_or(match self.spec.kind {
+            Kind::Python => Region::Code,
+            Kind::Secret | Kind::File => Region::Any,
+        })
+    }
+
+    /// The compiled `unless` regex.
+    pub fn unless(&self) -> Option<&Regex> {
+        lazy(&self.unless, self.spec.unless.as_deref(), false)
+    }
+
+    /// The compiled `flow_sources` regex, anchored at the start of a right-hand side.
+    pub fn flow_sources(&self) -> Option<&Regex> {
+        lazy(&self.flow, self.spec.flow_sources.as_deref(), true)
+    }
+
+    /// Whether the file satisfies the pattern's `context` (always, when it has none).
+    /// `code_matches` runs a regex over the file's code.
+    pub fn context_holds(&self, path: &str, code_matches: impl FnOnce(&Regex) -> bool) -> bool {
+        let Some(ctx) = &self.spec.context else {
             return true;
+        };
+        if let Some(set) = &self.context_paths {
+            if glob_match(set, true, path) {
+                return true;
+            }
         }
-        if !self.paths_need_full {
-            let name = path.rsplit('/').next().unwrap_or(&path);
-            return set.is_match(name);
-        }
-        // A glob with a directory part also matches below any directory (`settings/*.py`).
-        path.match_indices('/')
-            .any(|(i, _)| set.is_match(&path[i + 1..]))
+        lazy(&self.context_regex, ctx.regex.as_deref(), false).is_some_and(code_matches)
     }
 
     /// The path an example is scanned under when it does not name one.
@@ -229,6 +311,86 @@ impl Pattern {
         match self.spec.paths.first() {
             Some(glob) => glob.replace("**/", "").replace('*', "example"),
             None => "example.py".to_string(),
+        }
+    }
+}
+
+/// Whether `path` matches `set`: the whole path, its file name, or (for globs with a directory
+/// part) any tail of it, so that `settings/*.py` matches below any directory.
+fn glob_match(set: &GlobSet, need_full: bool, path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    if set.is_match(&path) {
+        return true;
+    }
+    if !need_full {
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        return set.is_match(name);
+    }
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    set.is_match(name)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| set.is_match(&path[i + 1..]))
+}
+
+/// Compiles an auxiliary regex once. Patterns are validated with these regexes compiled, so a
+/// failure here is a bug in validation; it then behaves as if the option were absent.
+fn lazy<'a>(
+    cell: &'a OnceLock<Option<Regex>>,
+    src: Option<&str>,
+    anchor: bool,
+) -> Option<&'a Regex> {
+    cell.get_or_init(|| src.and_then(|s| aux_regex(s, anchor).ok()))
+        .as_ref()
+}
+
+fn aux_regex(src: &str, anchor: bool) -> Result<Regex> {
+    let text = if anchor {
+        format!(r"\A(?:{src})")
+    } else {
+        src.to_string()
+    };
+    RegexBuilder::new(&text)
+        .unicode(false)
+        .size_limit(50 << 20)
+        .build()
+        .with_context(|| format!("invalid regex {src:?}"))
+}
+
+/// Checks the auxiliary regexes (`unless`, `flow_sources`, `context.regex`) compile.
+fn check_aux_regexes(spec: &PatternSpec, problems: &mut Vec<String>) {
+    for (what, src) in [
+        ("unless", spec.unless.as_deref()),
+        ("flow_sources", spec.flow_sources.as_deref()),
+        (
+            "context.regex",
+            spec.context.as_ref().and_then(|c| c.regex.as_deref()),
+        ),
+    ] {
+        if let Some(Err(e)) = src.map(|s| aux_regex(s, false)) {
+            problems.push(format!("{what}: {e:#}"));
+        }
+    }
+}
+
+fn build_globs(globs: &[String], problems: &mut Vec<String>) -> Option<GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        match Glob::new(g) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+        }
+    }
+    match builder.build() {
+        Ok(set) => Some(set),
+        Err(e) => {
+            problems.push(format!("bad path globs: {e}"));
+            None
         }
     }
 }
@@ -283,9 +445,18 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     if spec.name.trim().is_empty() {
         problems.push("name is empty".to_string());
     }
-    if spec.keywords.is_empty() {
+    if spec.keywords.is_empty() && spec.region != Some(Region::Dependencies) {
         problems.push("needs at least one keyword for the prefilter".to_string());
     }
+    check_aux_regexes(&spec, &mut problems);
+    if spec.flow_sources.is_some() && !spec.regex.contains("(?P<flow>") {
+        problems.push("flow_sources needs a capture group named `flow` in the regex".to_string());
+    }
+    let exclude = build_globs(&spec.exclude_paths, &mut problems);
+    let context_paths = spec
+        .context
+        .as_ref()
+        .and_then(|c| build_globs(&c.paths, &mut problems));
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
         problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
     }
@@ -314,24 +485,8 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
             None
         }
     };
-    let mut paths = None;
-    let mut paths_need_full = false;
-    if !spec.paths.is_empty() {
-        let mut builder = GlobSetBuilder::new();
-        for g in &spec.paths {
-            paths_need_full |= g.contains('/');
-            match Glob::new(g) {
-                Ok(glob) => {
-                    builder.add(glob);
-                }
-                Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
-            }
-        }
-        match builder.build() {
-            Ok(set) => paths = Some(set),
-            Err(e) => problems.push(format!("bad path globs: {e}")),
-        }
-    }
+    let paths = build_globs(&spec.paths, &mut problems);
+    let paths_need_full = spec.paths.iter().any(|g| g.contains('/'));
     let regex = OnceLock::new();
     if compile_now {
         match compile(&spec) {
@@ -351,6 +506,11 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         paths_need_full,
         validator,
         regex,
+        exclude,
+        context_paths,
+        unless: OnceLock::new(),
+        flow: OnceLock::new(),
+        context_regex: OnceLock::new(),
     })
 }
 

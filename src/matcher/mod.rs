@@ -5,16 +5,20 @@
 //! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
+pub mod deps;
 pub mod entropy;
 pub mod placeholder;
+pub mod pypi;
+pub mod python;
 pub mod validate;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
 
-use crate::pattern::{Kind, Pattern};
+use crate::pattern::{Kind, Pattern, Region};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
 /// Bounds the work on minified files whose single line is megabytes long.
@@ -42,6 +46,8 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
     triggers: Vec<Vec<usize>>,
+    /// Patterns that run over the dependency regions of manifests instead of keyword windows.
+    dependency_patterns: Vec<usize>,
 }
 
 impl Matcher {
@@ -50,7 +56,12 @@ impl Matcher {
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut triggers: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
+        let mut dependency_patterns = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
+            if p.region() == Region::Dependencies {
+                dependency_patterns.push(i);
+                continue;
+            }
             for k in &p.spec.keywords {
                 let key = k.to_ascii_lowercase().into_bytes();
                 let slot = *index.entry(key.clone()).or_insert_with(|| {
@@ -79,6 +90,7 @@ impl Matcher {
             patterns,
             keywords,
             triggers,
+            dependency_patterns,
         })
     }
 
@@ -115,7 +127,17 @@ impl Matcher {
                 windows.push((p, ws, we));
             }
         }
+        if !self.dependency_patterns.is_empty() {
+            if let Some(regions) = deps::regions(path, bytes) {
+                for &p in &self.dependency_patterns {
+                    if self.patterns[p].applies_to(path) {
+                        windows.extend(regions.iter().map(|r| (p, r.start, r.end)));
+                    }
+                }
+            }
+        }
         windows.sort_unstable();
+        let code = CodeView::new(path, bytes);
         let mut matches = Vec::new();
         let mut errors = Vec::new();
         let mut i = 0;
@@ -153,6 +175,12 @@ impl Matcher {
                     .unwrap_or(whole);
                 let value = secret.as_bytes();
                 if !passes_gates(pattern, value) {
+                    continue;
+                }
+                let flow = caps
+                    .name("flow")
+                    .map(|f| start + f.start()..start + f.end());
+                if !code.keeps(pattern, start + whole.start()..start + whole.end(), flow) {
                     continue;
                 }
                 let m = Match {
@@ -197,6 +225,72 @@ impl Matcher {
                     .iter()
                     .any(|s| s.start < m.secret.end && m.secret.start < s.end)
         });
+    }
+}
+
+/// The Python-aware gates of one chunk: whether a match starts on code, the one-step flow
+/// check and file-level context. The lexer runs at most once per chunk, and only when a Python
+/// pattern's regex has already matched in a Python file, so secret-only scans never pay for it.
+struct CodeView<'a> {
+    path: &'a str,
+    bytes: &'a [u8],
+    python: bool,
+    lexed: OnceCell<python::Lexed>,
+}
+
+impl<'a> CodeView<'a> {
+    fn new(path: &'a str, bytes: &'a [u8]) -> Self {
+        CodeView {
+            path,
+            bytes,
+            python: python::is_python_path(path),
+            lexed: OnceCell::new(),
+        }
+    }
+
+    fn lexed(&self) -> &python::Lexed {
+        self.lexed.get_or_init(|| python::lex(self.bytes))
+    }
+
+    /// Whether a match at `span` starts on code (its first non-blank byte).
+    fn starts_in_code(&self, span: &Range<usize>) -> bool {
+        if !self.python {
+            return true;
+        }
+        let first = self.bytes[span.clone()]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(span.start, |i| span.start + i);
+        self.lexed().starts_in_code(first)
+    }
+
+    /// The region, `unless`, flow and context gates for one match of `pattern`.
+    fn keeps(&self, pattern: &Pattern, span: Range<usize>, flow: Option<Range<usize>>) -> bool {
+        if pattern.region() == Region::Code && !self.starts_in_code(&span) {
+            return false;
+        }
+        if pattern
+            .unless()
+            .is_some_and(|re| re.is_match(&self.bytes[span.clone()]))
+        {
+            return false;
+        }
+        if let (Some(name), Some(sources)) = (flow, pattern.flow_sources()) {
+            if !self.python {
+                return false;
+            }
+            let Some(rhs) = python::nearest_assignment(self.bytes, self.lexed(), name, span.start)
+            else {
+                return false;
+            };
+            if !sources.is_match(&self.bytes[rhs]) {
+                return false;
+            }
+        }
+        pattern.context_holds(self.path, |re| {
+            re.find_iter(self.bytes)
+                .any(|m| self.starts_in_code(&(m.start()..m.end())))
+        })
     }
 }
 

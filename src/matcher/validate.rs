@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::matcher::placeholder;
+use crate::matcher::{placeholder, pypi};
 
 /// A named validator a pattern may declare with `validator:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,10 +13,19 @@ pub enum Validator {
     GithubChecksum,
     /// The generic detector: reject identifiers, paths, URLs without credentials, UUIDs, digests.
     Generic,
+    /// A `PyPI` name within one edit (two for long names) of a popular name, but not popular.
+    PypiTyposquat,
+    /// A `PyPI` name published as malware.
+    PypiMalicious,
 }
 
 /// Every validator name, for error messages and documentation.
-pub const NAMES: &[&str] = &["github-checksum", "generic"];
+pub const NAMES: &[&str] = &[
+    "github-checksum",
+    "generic",
+    "pypi-typosquat",
+    "pypi-malicious",
+];
 
 impl FromStr for Validator {
     type Err = anyhow::Error;
@@ -25,6 +34,8 @@ impl FromStr for Validator {
         Ok(match s {
             "github-checksum" => Validator::GithubChecksum,
             "generic" => Validator::Generic,
+            "pypi-typosquat" => Validator::PypiTyposquat,
+            "pypi-malicious" => Validator::PypiMalicious,
             other => anyhow::bail!("unknown validator {other:?} (known: {})", NAMES.join(", ")),
         })
     }
@@ -35,6 +46,8 @@ impl fmt::Display for Validator {
         f.write_str(match self {
             Validator::GithubChecksum => "github-checksum",
             Validator::Generic => "generic",
+            Validator::PypiTyposquat => "pypi-typosquat",
+            Validator::PypiMalicious => "pypi-malicious",
         })
     }
 }
@@ -46,6 +59,10 @@ impl Validator {
         match self {
             Validator::GithubChecksum => github_checksum_ok(secret),
             Validator::Generic => !placeholder::is_not_generic_secret(secret),
+            Validator::PypiTyposquat => {
+                std::str::from_utf8(secret).is_ok_and(|name| pypi::typosquat_target(name).is_some())
+            }
+            Validator::PypiMalicious => std::str::from_utf8(secret).is_ok_and(pypi::is_malicious),
         }
     }
 }
