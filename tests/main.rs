@@ -3,6 +3,7 @@
 mod common;
 
 mod cli_config;
+mod cli_python;
 mod cli_scan;
 mod cli_suppress;
 mod patterns;

@@ -105,7 +105,15 @@ pub fn scan_paths(
     suppressor: &Suppressor,
 ) -> Result<Report> {
     let report = Mutex::new(Report::default());
+    let declared = Mutex::new(std::collections::HashSet::new());
     let record = |chunk: Chunk<'_>| {
+        let names = crate::matcher::deps::declared_names(&chunk.path, &chunk.bytes);
+        if !names.is_empty() {
+            declared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(names);
+        }
         let (outcome, errors) = scanner.scan(&chunk);
         let filtered = match outcome {
             Outcome::Scanned(found) => Some(suppressor.filter(&chunk, found)),
@@ -160,6 +168,16 @@ pub fn scan_paths(
     let mut report = report
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // A warning that a dependency declared anywhere in this scan answers is dropped
+    // (`import Crypto` with pycryptodome in requirements.txt).
+    let declared = declared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    report.findings.retain(|f| {
+        !crate::matcher::deps::ANSWERED_BY_DEPENDENCY
+            .iter()
+            .any(|(id, pkg)| f.pattern_id == *id && declared.contains(*pkg))
+    });
     report.summary.skipped_large.sort();
     report.sort();
     Ok(report)

@@ -65,6 +65,38 @@ pub fn regions(path: &str, bytes: &[u8]) -> Option<Vec<Range<usize>>> {
     })
 }
 
+/// Warnings that a declared dependency answers: (pattern id, package). `import Crypto` is
+/// fine when the project depends on pycryptodome, which installs under the same name.
+pub const ANSWERED_BY_DEPENDENCY: &[(&str, &str)] = &[("pycrypto-import", "pycryptodome")];
+
+/// The requirement names (PEP 503-normalised) a manifest at `path` declares; empty when
+/// `path` is not a manifest.
+///
+/// # Panics
+/// Never: the only `expect` is on a constant regex, which the unit tests compile.
+#[must_use]
+pub fn declared_names(path: &str, bytes: &[u8]) -> Vec<String> {
+    static NAME: std::sync::OnceLock<regex::bytes::Regex> = std::sync::OnceLock::new();
+    let re = NAME.get_or_init(|| {
+        regex::bytes::Regex::new(r#"(?m)(?:^[ \t]*|["'])([A-Za-z](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"#)
+            .expect("static regex")
+    });
+    let Some(regions) = regions(path, bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for r in regions {
+        for caps in re.captures_iter(&bytes[r]) {
+            if let Some(m) = caps.get(1) {
+                out.push(crate::matcher::pypi::normalise(&String::from_utf8_lossy(
+                    m.as_bytes(),
+                )));
+            }
+        }
+    }
+    out
+}
+
 /// Physical lines as (start, end without the line break).
 fn lines(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut start = 0;
@@ -360,6 +392,13 @@ mod tests {
             .into_iter()
             .map(|r| src[r].to_string())
             .collect()
+    }
+
+    #[test]
+    fn declared_names_are_normalised() {
+        let got = declared_names("requirements.txt", b"PyCryptodome==3.20\nFlask_Login\n");
+        assert_eq!(got, ["pycryptodome", "flask-login"]);
+        assert!(declared_names("app.py", b"pycryptodome").is_empty());
     }
 
     #[test]
