@@ -162,7 +162,13 @@ impl Matcher {
                     continue;
                 }
             };
-            let hay = &bytes[start..end];
+            // Python code patterns see comments as blanks, so that a comment inside brackets
+            // does not break a match that spans lines; offsets are unchanged.
+            let hay = if pattern.region() == Region::Code && code.python {
+                &code.blanked()[start..end]
+            } else {
+                &bytes[start..end]
+            };
             let secret_group = re
                 .capture_names()
                 .position(|n| n == Some("secret"))
@@ -180,7 +186,11 @@ impl Matcher {
                 let flow = caps
                     .name("flow")
                     .map(|f| start + f.start()..start + f.end());
-                if !code.keeps(pattern, start + whole.start()..start + whole.end(), flow) {
+                let spans = (
+                    start + whole.start()..start + whole.end(),
+                    start + secret.start()..start + secret.end(),
+                );
+                if !code.keeps(pattern, spans, flow) {
                     continue;
                 }
                 let m = Match {
@@ -236,6 +246,7 @@ struct CodeView<'a> {
     bytes: &'a [u8],
     python: bool,
     lexed: OnceCell<python::Lexed>,
+    blanked: OnceCell<Vec<u8>>,
 }
 
 impl<'a> CodeView<'a> {
@@ -245,7 +256,14 @@ impl<'a> CodeView<'a> {
             bytes,
             python: python::is_python_path(path),
             lexed: OnceCell::new(),
+            blanked: OnceCell::new(),
         }
+    }
+
+    /// The chunk with every comment byte replaced by a space (Python files only).
+    fn blanked(&self) -> &[u8] {
+        self.blanked
+            .get_or_init(|| self.lexed().blank_comments(self.bytes))
     }
 
     fn lexed(&self) -> &python::Lexed {
@@ -264,22 +282,32 @@ impl<'a> CodeView<'a> {
         self.lexed().starts_in_code(first)
     }
 
-    /// The region, `unless`, flow and context gates for one match of `pattern`.
-    fn keeps(&self, pattern: &Pattern, span: Range<usize>, flow: Option<Range<usize>>) -> bool {
-        if pattern.region() == Region::Code && !self.starts_in_code(&span) {
+    /// The region, `unless`, flow and context gates for one match of `pattern`: `spans` are
+    /// the whole match (for `unless`) and the secret, whose start anchors the code check and
+    /// the flow's scope.
+    fn keeps(
+        &self,
+        pattern: &Pattern,
+        (span, secret): (Range<usize>, Range<usize>),
+        flow: Option<Range<usize>>,
+    ) -> bool {
+        if pattern.region() == Region::Code && !self.starts_in_code(&secret) {
             return false;
         }
-        if pattern
-            .unless()
-            .is_some_and(|re| re.is_match(&self.bytes[span.clone()]))
-        {
+        let text = if self.python && pattern.region() == Region::Code {
+            &self.blanked()[span.clone()]
+        } else {
+            &self.bytes[span.clone()]
+        };
+        if pattern.unless().is_some_and(|re| re.is_match(text)) {
             return false;
         }
         if let (Some(name), Some(sources)) = (flow, pattern.flow_sources()) {
             if !self.python {
                 return false;
             }
-            let Some(rhs) = python::nearest_assignment(self.bytes, self.lexed(), name, span.start)
+            let Some(rhs) =
+                python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)
             else {
                 return false;
             };

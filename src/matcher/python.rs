@@ -61,6 +61,16 @@ impl Lexed {
         start..end
     }
 
+    /// A copy of `src` (the bytes this was lexed from) with every comment byte replaced by a
+    /// space: offsets stay the same, and regexes see a comment inside brackets as blank.
+    #[must_use]
+    pub fn blank_comments(&self, src: &[u8]) -> Vec<u8> {
+        src.iter()
+            .zip(&self.mask)
+            .map(|(&b, &c)| if c == Class::Comment { b' ' } else { b })
+            .collect()
+    }
+
     /// Every logical line start, ascending.
     #[must_use]
     pub fn logical_starts(&self) -> &[usize] {
@@ -126,6 +136,9 @@ pub fn nearest_assignment(
         } else {
             starts.get(k + 1).copied().unwrap_or(src.len())
         };
+        if first >= end {
+            continue;
+        }
         for stmt in statements(src, lexed, first..end) {
             if let Some(rhs) = assignment_rhs(src, stmt, name) {
                 found = Some(rhs);
@@ -570,6 +583,13 @@ mod tests {
         assert!(!code.contains("EM DASH"), "{code}");
         assert!(code.contains('x'));
         assert!(code.ends_with(" + z"), "{code}");
+    }
+
+    #[test]
+    fn comments_blank_to_spaces_keeping_offsets() {
+        let src = b"f(  # why\n  x)  # done\n";
+        let blanked = lex(src).blank_comments(src);
+        assert_eq!(blanked, b"f(       \n  x)        \n");
     }
 
     #[test]
