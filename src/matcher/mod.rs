@@ -458,6 +458,47 @@ patterns:
         assert!(found.is_empty());
     }
 
+    const PYTHON: &str = r"
+patterns:
+  - id: demo-eval
+    name: Demo eval
+    kind: python
+    severity: error
+    keywords: [eval]
+    max_lines: 3
+    regex: '\b(?P<secret>eval\(\s*input\(\))'
+    description: {what: a, why: b, fix: c}
+  - id: demo-squat
+    name: Demo squat
+    kind: python
+    severity: error
+    region: dependencies
+    keywords: []
+    validator: pypi-typosquat
+    regex: '(?m)^[ \t]*(?P<secret>[a-z]+)'
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn python_patterns_skip_comments_and_strings_only_in_python_files() {
+        let m = matcher(PYTHON);
+        let text = b"# eval(input())\ns = 'eval(input())'\n\"\"\"\neval(input())\n\"\"\"\n";
+        assert!(m.find("a.py", text).0.is_empty());
+        // Outside Python files there is no lexer: the same text matches.
+        assert_eq!(m.find("notes.txt", text).0.len(), 3);
+        let (found, _) = m.find("a.py", b"x = 1\neval(  # comment\n  input())\n");
+        assert_eq!(found.len(), 1, "a comment inside the brackets is blank");
+    }
+
+    #[test]
+    fn dependency_patterns_run_only_in_manifests_without_keywords() {
+        let m = matcher(PYTHON);
+        let (found, _) = m.find("requirements.txt", b"requests\nreqeusts\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].secret, 9..17);
+        assert!(m.find("notes.txt", b"reqeusts\n").0.is_empty());
+    }
+
     #[test]
     fn binary_sniffing() {
         assert!(is_binary(b"abc\0def"));
