@@ -678,6 +678,46 @@ patterns:
     }
 
     #[test]
+    fn python_options_are_validated() {
+        let no_keywords = GOOD.replace("keywords: [demo_]", "keywords: []");
+        let err = format!("{:#}", parse_file("t.yaml", &no_keywords).unwrap_err());
+        assert!(err.contains("keyword"), "{err}");
+        let deps = no_keywords.replace("kind: secret", "kind: python\n    region: dependencies");
+        let p = &parse_file("t.yaml", &deps).unwrap()[0];
+        assert_eq!(p.region(), Region::Dependencies);
+        let flow = GOOD.replace(
+            "severity: error",
+            "severity: error\n    flow_sources: 'input'",
+        );
+        let err = format!("{:#}", parse_file("t.yaml", &flow).unwrap_err());
+        assert!(err.contains("named `flow`"), "{err}");
+        let unless = GOOD.replace("severity: error", "severity: error\n    unless: '(['");
+        let err = format!("{:#}", parse_file("t.yaml", &unless).unwrap_err());
+        assert!(err.contains("unless"), "{err}");
+        let python = GOOD.replace("kind: secret", "kind: python");
+        assert_eq!(
+            parse_file("t.yaml", &python).unwrap()[0].region(),
+            Region::Code
+        );
+        assert_eq!(parse_file("t.yaml", GOOD).unwrap()[0].region(), Region::Any);
+    }
+
+    #[test]
+    fn exclude_paths_and_context_paths() {
+        let text = GOOD.replace(
+            "keywords: [demo_]",
+            "keywords: [demo_]\n    exclude_paths: ['tests/**', 'test_*.py']\n    context: {paths: ['settings.py'], regex: 'INSTALLED_APPS'}",
+        );
+        let p = &parse_file("t.yaml", &text).unwrap()[0];
+        assert!(p.applies_to("app/views.py"));
+        assert!(!p.applies_to("proj/tests/unit/x.py"));
+        assert!(!p.applies_to("app/test_views.py"));
+        assert!(p.context_holds("proj/settings.py", |_| false));
+        assert!(!p.context_holds("proj/views.py", |_| false));
+        assert!(p.context_holds("proj/conf.py", |re| re.is_match(b"INSTALLED_APPS = []")));
+    }
+
+    #[test]
     fn path_globs_match_file_names_and_directories() {
         let text = GOOD.replace(
             "keywords: [demo_]",

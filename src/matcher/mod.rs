@@ -240,7 +240,7 @@ impl Matcher {
 
 /// The Python-aware gates of one chunk: whether a match starts on code, the one-step flow
 /// check and file-level context. The lexer runs at most once per chunk, and only when a Python
-/// pattern's regex has already matched in a Python file, so secret-only scans never pay for it.
+/// pattern's keyword occurred in a Python file, so secret-only scans never pay for it.
 struct CodeView<'a> {
     path: &'a str,
     bytes: &'a [u8],
