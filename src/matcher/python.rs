@@ -99,9 +99,12 @@ pub fn nearest_assignment(
     let (call_indent, _) = indent(src, starts[here]);
     // The enclosing scope: the nearest earlier `def`/`class` indented less than every line
     // between it and `at`.
-    let mut scope_start = 0;
+    // Bounded so that a call at module level in a huge generated file stays cheap: flows
+    // from further back are not followed.
+    let floor = here.saturating_sub(MAX_FLOW_LINES);
+    let mut scope_start = floor;
     let mut min_indent = call_indent;
-    for k in (0..here).rev() {
+    for k in (floor..here).rev() {
         let (ind, first) = indent(src, starts[k]);
         if is_blank(src, first) {
             continue;
@@ -115,7 +118,9 @@ pub fn nearest_assignment(
         }
     }
     let mut found = None;
-    let mut nested: Option<usize> = None;
+    // Starting mid-scope (at the bound), lines deeper than the call may belong to a nested
+    // function whose header lies above the bound: skip them until the call's level.
+    let mut nested: Option<usize> = (scope_start == floor && floor > 0).then_some(call_indent);
     for k in scope_start..=here {
         let (ind, first) = indent(src, starts[k]);
         if is_blank(src, first) {
@@ -136,7 +141,7 @@ pub fn nearest_assignment(
         } else {
             starts.get(k + 1).copied().unwrap_or(src.len())
         };
-        if first >= end {
+        if first >= end || memchr::memmem::find(&src[first..end], name).is_none() {
             continue;
         }
         for stmt in statements(src, lexed, first..end) {
@@ -147,6 +152,9 @@ pub fn nearest_assignment(
     }
     found
 }
+
+/// How many logical lines before a call the one-step flow looks at, at most.
+const MAX_FLOW_LINES: usize = 2000;
 
 /// Indentation width (bytes of spaces and tabs) of the line starting at `start`, and the
 /// offset of its first other byte.
@@ -252,6 +260,14 @@ pub fn lex(src: &[u8]) -> Lexed {
         let b = src[i];
         match stack.last().copied() {
             None | Some(Frame::Field { .. }) => {
+                if PLAIN[b as usize] {
+                    // Most code needs no work: skip the run in one tight loop.
+                    i += 1;
+                    while i < n && PLAIN[src[i] as usize] {
+                        i += 1;
+                    }
+                    continue;
+                }
                 if b == b'#' {
                     let end = memchr::memchr(b'\n', &src[i..]).map_or(n, |e| i + e);
                     mask[i..end].fill(Class::Comment);
@@ -468,6 +484,19 @@ fn string_start(src: &[u8], i: usize) -> Option<(usize, Frame)> {
         },
     ))
 }
+
+/// Bytes that need no work in code: everything but comment starts, quotes, string prefix
+/// letters, brackets, `:` (f-string specs), backslashes and line breaks.
+const PLAIN: [bool; 256] = {
+    let mut table = [true; 256];
+    let special = b"#'\"([{)]}:\\\n\rrRbBuUfF";
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = false;
+        i += 1;
+    }
+    table
+};
 
 fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
