@@ -691,6 +691,17 @@ mod tests {
     }
 
     #[test]
+    fn flow_looks_back_a_bounded_number_of_lines() {
+        let near = format!(
+            "x = input()\n{}eval(x)\n",
+            "y = 1\n".repeat(MAX_FLOW_LINES - 1)
+        );
+        assert_eq!(flow(&near, "x", "eval(x)").as_deref(), Some("input()"));
+        let far = format!("x = input()\n{}eval(x)\n", "y = 1\n".repeat(MAX_FLOW_LINES));
+        assert_eq!(flow(&far, "x", "eval(x)"), None);
+    }
+
+    #[test]
     fn flow_does_not_cross_scopes() {
         let src = "def g():\n    x = input()\ndef f():\n    eval(x)\n";
         assert_eq!(flow(src, "x", "eval(x)"), None);
