@@ -53,16 +53,20 @@ fn sql_injection_is_found_when_the_f_string_is_on_the_next_line() {
 
 #[test]
 fn code_patterns_do_not_fire_in_comments_docstrings_or_strings_but_secrets_do() {
-    let src = r#""""Tutorial: never write exec(input()) or eval(sys.argv[1]).
+    // The key is assembled at run time so that this file does not hold one.
+    let key = ["q8Zt3LkP0v", "W2xR7mN5bY"].concat();
+    let src = format!(
+        r#""""Tutorial: never write exec(input()) or eval(sys.argv[1]).
 
-    Nor cursor.execute(f"SELECT * FROM t WHERE id = {id}"), nor os.system(cmd),
+    Nor cursor.execute(f"SELECT * FROM t WHERE id = {{id}}"), nor os.system(cmd),
     nor pickle.loads(data), nor app.run(debug=True).
-    Our staging key is api_key: "q8Zt3LkP0vW2xR7mN5bY".
+    Our staging key is api_key: "{key}".
 """
 # exec(input())  -- what not to do
 HELP = 'eval(input()) is dangerous; so is subprocess.run(cmd, shell=True)'
-"#;
-    let (code, found) = scan(&[("tutorial.py", src)]);
+"#
+    );
+    let (code, found) = scan(&[("tutorial.py", &src)]);
     assert_eq!(code, Some(1), "{found:?}");
     assert_eq!(ids(&found), ["generic-secret-assignment"], "{found:?}");
     assert_eq!(found[0].2, 5);
