@@ -54,8 +54,8 @@ if [ ! -d "$tree" ]; then
   # Planted secrets (valid formats; the GitHub token's checksum is correct).
   planted=0
   for i in $(seq 1 "$copies"); do
-    printf '\nGITHUB_TOKEN = "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"\n' >> "$tree/copy-$i/planted_$i.py"
-    printf 'aws_access_key_id = AKIAZZZZG6ZDMEN4KHVD\n' >> "$tree/copy-$i/planted_$i.py"
+    printf '\nGITHUB_TOKEN = "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"\n' >> "$tree/copy-$i/planted_$i.py"  # pyguard: allow[github-token] planted for the benchmark
+    printf 'aws_access_key_id = AKIAZZZZG6ZDMEN4KHVD\n' >> "$tree/copy-$i/planted_$i.py"  # pyguard: allow[aws-access-key-id] planted
     planted=$((planted + 2))
   done
   echo "$planted" > "$work/planted"

@@ -17,6 +17,11 @@ pub struct Cli {
     /// When to colour the output.
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+    /// Judge Python end of life as on this day (YYYY-MM-DD) instead of today; also
+    /// `PYGUARD_TODAY`. For reproducible runs and tests.
+    #[arg(long, global = true, hide = true, value_name = "YYYY-MM-DD",
+          value_parser = crate::matcher::eol::parse_day)]
+    pub today: Option<i64>,
 }
 
 /// When to colour the output.

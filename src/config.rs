@@ -656,6 +656,20 @@ fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// The day Python end of life is judged against: `--today`, else the `PYGUARD_TODAY`
+/// environment variable (`YYYY-MM-DD`), else `None` for today.
+pub fn scan_date(flag: Option<i64>) -> anyhow::Result<Option<i64>> {
+    if flag.is_some() {
+        return Ok(flag);
+    }
+    match std::env::var("PYGUARD_TODAY") {
+        Ok(v) if !v.trim().is_empty() => crate::matcher::eol::parse_day(&v)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("PYGUARD_TODAY: {e}")),
+        _ => Ok(None),
+    }
+}
+
 /// A YAML error as one line: message and, when known, line and column.
 #[must_use]
 pub fn yaml_error(err: &serde_saphyr::Error) -> String {

@@ -30,6 +30,10 @@ pub struct Finding {
     pub severity: Severity,
     /// File path.
     pub path: String,
+    /// The part of the file the finding is in (`cell 3`, `data.token`), when the content was
+    /// extracted from the file; `line` and `column` are then within that part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extract: Option<String>,
     /// 1-based line of the secret's first byte.
     pub line: u32,
     /// 1-based column (in characters) of the secret's first byte.
@@ -56,7 +60,8 @@ impl Finding {
     /// The secret as it may be shown: redacted unless `show` is set.
     #[must_use]
     pub fn shown_secret(&self, show: bool) -> String {
-        if show {
+        // A whole-file finding has no secret: there is nothing to redact.
+        if show || self.secret.is_empty() {
             self.secret.clone()
         } else {
             redact(&self.secret)
@@ -104,6 +109,21 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             line_start = pos + nl + 1;
         }
         pos = start;
+        let pattern = &matcher.patterns()[m.pattern].spec;
+        if pattern.kind == Kind::File {
+            // A file finding stands for the whole file: it holds when the chunk adds anything,
+            // and shows none of the content (a `.env` line is itself a secret), only the reason.
+            if chunk.added_lines.as_ref().is_none_or(|r| !r.is_empty()) {
+                out.push(file_finding(
+                    pattern,
+                    &chunk.path,
+                    &chunk.provenance,
+                    chunk.first_line,
+                    pattern.description.why.clone(),
+                ));
+            }
+            continue;
+        }
         let secret_bytes = &bytes[m.secret.clone()];
         let end_line = line
             + memchr::memchr_iter(
@@ -119,7 +139,6 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 continue;
             }
         }
-        let pattern = &matcher.patterns()[m.pattern].spec;
         let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         let line_bytes = &bytes[line_start..line_end];
         let line_bytes = line_bytes.strip_suffix(b"\r").unwrap_or(line_bytes);
@@ -135,6 +154,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             kind: pattern.kind,
             severity: pattern.severity,
             path: chunk.path.clone(),
+            extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,
             column,
             end_line,
@@ -146,6 +166,34 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
         });
     }
     out
+}
+
+/// A finding for a whole file (a `kind: file` pattern or a path detector): at `line`, column 1,
+/// with `note` as its snippet and no secret; its fingerprint depends on pattern and path only.
+#[must_use]
+pub fn file_finding(
+    pattern: &crate::pattern::PatternSpec,
+    path: &str,
+    provenance: &Provenance,
+    line: u32,
+    note: String,
+) -> Finding {
+    Finding {
+        pattern_id: pattern.id.clone(),
+        pattern_name: pattern.name.clone(),
+        kind: pattern.kind,
+        severity: pattern.severity,
+        path: path.to_string(),
+        extract: None,
+        line,
+        column: 1,
+        end_line: line,
+        snippet: note,
+        snippet_secret: None,
+        fingerprint: fingerprint(&pattern.id, path, ""),
+        secret: String::new(),
+        provenance: provenance.clone(),
+    }
 }
 
 /// The line cut to at most [`SNIPPET_MAX`] bytes around the secret, as text, with the secret's

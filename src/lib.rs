@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod filecheck;
 pub mod finding;
 pub mod matcher;
 pub mod pattern;

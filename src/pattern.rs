@@ -69,8 +69,7 @@ pub enum Region {
     /// Anywhere (the default for secrets: they are found inside strings and comments).
     Any,
     /// Python code only: in a Python file, a match must start on code, not inside a comment,
-    /// docstring or string literal (it may start on a literal's opening quote). The default for
-    /// `kind: python`.
+    /// docstring or string literal (it may start on a literal's opening quote).
     Code,
     /// Only the requirement names of a dependency manifest (`requirements*.txt`,
     /// `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`). These regions replace the keyword
@@ -149,9 +148,13 @@ pub struct PatternSpec {
     pub kind: Kind,
     /// Error blocks, warning reports.
     pub severity: Severity,
-    /// Keywords for the prefilter, matched ASCII case-insensitively.
+    /// Keywords for the prefilter, matched ASCII case-insensitively. May be empty when `paths`
+    /// is given (the path is then the prefilter); unused by `kind: file` patterns.
+    #[serde(default)]
     pub keywords: Vec<String>,
     /// Regex with a capture group (named `secret`, else the first) for the secret or span.
+    /// For `kind: file` it is the optional content check (empty: the path alone decides).
+    #[serde(default)]
     pub regex: String,
     /// Minimum Shannon entropy (bits per byte) of the captured text.
     #[serde(default)]
@@ -162,10 +165,14 @@ pub struct PatternSpec {
     /// Globs restricting the paths this pattern applies to.
     #[serde(default)]
     pub paths: Vec<String>,
-    /// Globs of paths this pattern never applies to (tests, say).
+    /// Globs of paths the pattern never applies to, even when `paths` match (`.env.example`).
     #[serde(default)]
     pub exclude_paths: Vec<String>,
-    /// Where matches count; defaults to `code` for Python patterns, `any` otherwise.
+    /// For `kind: file`: a built-in detector that judges the whole set of paths of a scan or
+    /// commit (`virtualenv`, `compiled-python`) instead of one file; see `filecheck`.
+    #[serde(default)]
+    pub detector: Option<String>,
+    /// Where matches count (default `any`; the built-in unsafe-Python patterns say `code`).
     #[serde(default)]
     pub region: Option<Region>,
     /// A regex that drops a match when it matches the matched text (a safe loader, a flag).
@@ -226,11 +233,13 @@ pub struct Pattern {
     pub paths: Option<GlobSet>,
     /// Whether any glob names a directory (matched against the whole path, not the file name).
     paths_need_full: bool,
+    /// Compiled `exclude_paths`.
+    exclude: Option<GlobSet>,
+    /// Whether any exclude glob names a directory.
+    exclude_need_full: bool,
     /// Parsed validator.
     pub validator: Option<Validator>,
     regex: OnceLock<Result<Regex, String>>,
-    /// Compiled `exclude_paths`.
-    exclude: Option<GlobSet>,
     /// Compiled `context.paths`.
     context_paths: Option<GlobSet>,
     /// `unless`, `flow_sources` (anchored) and `context.regex`, compiled on first use.
@@ -260,22 +269,28 @@ impl Pattern {
     /// Whether this pattern applies to `path` (always, when it has no globs).
     #[must_use]
     pub fn applies_to(&self, path: &str) -> bool {
-        if let Some(ex) = &self.exclude {
-            if glob_match(ex, true, path) {
+        let path = path.replace('\\', "/");
+        if let Some(set) = &self.exclude {
+            if glob_matches(set, self.exclude_need_full, &path) {
                 return false;
             }
         }
-        let Some(set) = &self.paths else { return true };
-        glob_match(set, self.paths_need_full, path)
+        match &self.paths {
+            None => true,
+            Some(set) => glob_matches(set, self.paths_need_full, &path),
+        }
+    }
+
+    /// Whether this is a `kind: file` pattern matched per file by its path (not a detector).
+    #[must_use]
+    pub fn is_path_pattern(&self) -> bool {
+        self.spec.kind == Kind::File && self.spec.detector.is_none()
     }
 
     /// Where this pattern's matches count.
     #[must_use]
     pub fn region(&self) -> Region {
-        self.spec.region.unwrap_or(match self.spec.kind {
-            Kind::Python => Region::Code,
-            Kind::Secret | Kind::File => Region::Any,
-        })
+        self.spec.region.unwrap_or(Region::Any)
     }
 
     /// The compiled `unless` regex.
@@ -295,7 +310,7 @@ impl Pattern {
             return true;
         };
         if let Some(set) = &self.context_paths {
-            if glob_match(set, true, path) {
+            if glob_matches(set, true, &path.replace('\\', "/")) {
                 return true;
             }
         }
@@ -315,23 +330,24 @@ impl Pattern {
     }
 }
 
-/// Whether `path` matches `set`: the whole path, its file name, or (for globs with a directory
-/// part) any tail of it, so that `settings/*.py` matches below any directory.
-fn glob_match(set: &GlobSet, need_full: bool, path: &str) -> bool {
-    let path = path.replace('\\', "/");
-    if set.is_match(&path) {
+/// Whether a set of globs matches `path` (already `/`-separated): a glob without a `/` matches
+/// the file name; one with a directory part matches the path or any tail of it
+/// (`settings/*.py` matches `proj/settings/base.py`).
+#[must_use]
+pub fn glob_matches(set: &GlobSet, need_full: bool, path: &str) -> bool {
+    if set.is_match(path) {
         return true;
     }
     if !need_full {
-        let name = path.rsplit('/').next().unwrap_or(&path);
+        let name = path.rsplit('/').next().unwrap_or(path);
         return set.is_match(name);
     }
-    let name = path.rsplit('/').next().unwrap_or(&path);
-    set.is_match(name)
-        || path
-            .match_indices('/')
-            .any(|(i, _)| set.is_match(&path[i + 1..]))
+    path.match_indices('/')
+        .any(|(i, _)| set.is_match(&path[i + 1..]))
 }
+
+/// The detectors a `kind: file` pattern may name (see `filecheck`).
+pub const DETECTORS: &[&str] = &["virtualenv", "compiled-python"];
 
 /// Compiles an auxiliary regex once. Patterns are validated with these regexes compiled, so a
 /// failure here is a bug in validation; it then behaves as if the option were absent.
@@ -401,7 +417,8 @@ fn compile(spec: &PatternSpec) -> Result<Regex> {
         .size_limit(50 << 20)
         .build()
         .with_context(|| format!("invalid regex {:?}", spec.regex))?;
-    if re.captures_len() < 2 {
+    // A file pattern's regex is a yes/no content check; other patterns capture the secret.
+    if re.captures_len() < 2 && spec.kind != Kind::File {
         bail!("regex needs a capture group for the secret");
     }
     Ok(re)
@@ -445,14 +462,11 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     if spec.name.trim().is_empty() {
         problems.push("name is empty".to_string());
     }
-    if spec.keywords.is_empty() && spec.region != Some(Region::Dependencies) {
-        problems.push("needs at least one keyword for the prefilter".to_string());
-    }
+    problems.extend(kind_problems(&spec));
     check_aux_regexes(&spec, &mut problems);
     if spec.flow_sources.is_some() && !spec.regex.contains("(?P<flow>") {
         problems.push("flow_sources needs a capture group named `flow` in the regex".to_string());
     }
-    let exclude = build_globs(&spec.exclude_paths, &mut problems);
     let context_paths = spec
         .context
         .as_ref()
@@ -485,10 +499,10 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
             None
         }
     };
-    let paths = build_globs(&spec.paths, &mut problems);
-    let paths_need_full = spec.paths.iter().any(|g| g.contains('/'));
+    let (paths, paths_need_full) = glob_set(&spec.paths, &mut problems);
+    let (exclude, exclude_need_full) = glob_set(&spec.exclude_paths, &mut problems);
     let regex = OnceLock::new();
-    if compile_now {
+    if compile_now && !spec.regex.is_empty() {
         match compile(&spec) {
             Ok(re) => {
                 let _ = regex.set(Ok(re));
@@ -504,14 +518,80 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         origin: origin.to_string(),
         paths,
         paths_need_full,
+        exclude,
+        exclude_need_full,
         validator,
         regex,
-        exclude,
         context_paths,
         unless: OnceLock::new(),
         flow: OnceLock::new(),
         context_regex: OnceLock::new(),
     })
+}
+
+/// What each kind requires: content patterns need a regex and a prefilter (keywords, or path
+/// globs that narrow them to a few files); file patterns need path globs or a detector.
+fn kind_problems(spec: &PatternSpec) -> Vec<String> {
+    let mut problems = Vec::new();
+    if spec.kind == Kind::File {
+        if !spec.keywords.is_empty() {
+            problems.push("file patterns match on paths; keywords are not used".to_string());
+        }
+        match &spec.detector {
+            Some(d) if !DETECTORS.contains(&d.as_str()) => problems.push(format!(
+                "unknown detector {d:?} (known: {})",
+                DETECTORS.join(", ")
+            )),
+            Some(_) if !spec.paths.is_empty() || !spec.regex.is_empty() => problems
+                .push("a detector pattern takes no paths or regex: the detector decides".into()),
+            None if spec.paths.is_empty() => {
+                problems.push("file patterns need path globs (or a detector)".to_string());
+            }
+            _ => {}
+        }
+    } else {
+        if spec.regex.is_empty() {
+            problems.push("regex is missing".to_string());
+        }
+        if spec.keywords.is_empty()
+            && spec.paths.is_empty()
+            && spec.region != Some(Region::Dependencies)
+        {
+            problems.push(
+                "needs at least one keyword for the prefilter (or path globs to narrow it)"
+                    .to_string(),
+            );
+        }
+        if spec.detector.is_some() {
+            problems.push("only file patterns take a detector".to_string());
+        }
+    }
+    problems
+}
+
+/// Compiles a list of globs; the flag says whether any names a directory.
+fn glob_set(globs: &[String], problems: &mut Vec<String>) -> (Option<GlobSet>, bool) {
+    if globs.is_empty() {
+        return (None, false);
+    }
+    let mut builder = GlobSetBuilder::new();
+    let mut need_full = false;
+    for g in globs {
+        need_full |= g.contains('/');
+        match Glob::new(g) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+        }
+    }
+    match builder.build() {
+        Ok(set) => (Some(set), need_full),
+        Err(e) => {
+            problems.push(format!("bad path globs: {e}"));
+            (None, need_full)
+        }
+    }
 }
 
 /// The pattern files compiled into the binary: (file name, contents).
@@ -567,12 +647,17 @@ pub fn check_unique(patterns: &[Pattern]) -> Result<()> {
     }
 }
 
-/// Checks every pattern of `matcher` against its own examples through the real matcher
-/// (prefilter, regex, entropy, validator, placeholder filter): every example fires its
+/// Checks every pattern of `scanner` against its own examples through the whole per-chunk
+/// pipeline (binary sniffing and path checks for file patterns, prefilter, regex, entropy,
+/// validator, placeholder filter; path-set detectors through `filecheck` with the example's
+/// path as the set): every example fires its
 /// pattern, no negative example does, each pattern has both and a reference, and each keyword
 /// occurs in some example. Returns every failure, one line each (empty: all good).
 #[must_use]
-pub fn self_check(matcher: &crate::matcher::Matcher) -> Vec<String> {
+pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
+    use crate::scanner::Outcome;
+    use crate::source::{Chunk, Provenance};
+    let matcher = scanner.matcher();
     let mut failures = Vec::new();
     for p in matcher.patterns() {
         if let Err(e) = p.regex() {
@@ -583,11 +668,19 @@ pub fn self_check(matcher: &crate::matcher::Matcher) -> Vec<String> {
         let path = example
             .path()
             .map_or_else(|| pattern.default_example_path(), str::to_string);
-        let (matches, errors) = matcher.find(&path, example.text().as_bytes());
-        failures.extend(errors.iter().map(|e| format!("{e:#}")));
-        matches
-            .iter()
-            .any(|m| matcher.patterns()[m.pattern].id() == pattern.id())
+        let findings = if pattern.spec.detector.is_some() {
+            crate::filecheck::check_paths(matcher.patterns(), [path.as_str()], &Provenance::File)
+                .findings
+        } else {
+            let chunk = Chunk::new(path, example.text().as_bytes(), Provenance::File);
+            let (outcome, errors) = scanner.scan(&chunk);
+            failures.extend(errors.iter().map(|e| format!("{e:#}")));
+            match outcome {
+                Outcome::Scanned(findings) => findings,
+                Outcome::Binary => Vec::new(),
+            }
+        };
+        findings.iter().any(|f| f.pattern_id == pattern.id())
     };
     for p in matcher.patterns() {
         let id = p.id();
@@ -677,6 +770,68 @@ patterns:
         assert!(err.contains("capture group"), "{err}");
     }
 
+    const FILE: &str = r"
+patterns:
+  - id: demo-file
+    name: Demo file
+    kind: file
+    severity: error
+    paths: ['.demo', '.demo.*', 'conf/demo.json']
+    exclude_paths: ['.demo.example']
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn file_patterns_take_paths_and_excludes_but_no_keywords() {
+        let p = &parse_file("t.yaml", FILE).unwrap()[0];
+        assert!(p.is_path_pattern());
+        assert!(p.applies_to("app/.demo"));
+        assert!(p.applies_to(".demo.prod"));
+        assert!(p.applies_to("x/conf/demo.json"));
+        assert!(!p.applies_to(".demo.example"));
+        assert!(!p.applies_to("demo.md"));
+        let with_keywords = FILE.replace("kind: file", "kind: file\n    keywords: [demo]");
+        let err = format!("{:#}", parse_file("t.yaml", &with_keywords).unwrap_err());
+        assert!(err.contains("keywords are not used"), "{err}");
+        let no_paths = FILE.replace("    paths: ['.demo', '.demo.*', 'conf/demo.json']\n", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_paths).unwrap_err());
+        assert!(err.contains("need path globs"), "{err}");
+    }
+
+    #[test]
+    fn detectors_are_named_and_exclusive_with_paths() {
+        let detector = FILE.replace(
+            "    paths: ['.demo', '.demo.*', 'conf/demo.json']\n    exclude_paths: ['.demo.example']\n",
+            "    detector: virtualenv\n",
+        );
+        let p = &parse_file("t.yaml", &detector).unwrap()[0];
+        assert!(!p.is_path_pattern());
+        let unknown = detector.replace("virtualenv", "conda");
+        let err = format!("{:#}", parse_file("t.yaml", &unknown).unwrap_err());
+        assert!(
+            err.contains("unknown detector") && err.contains("virtualenv"),
+            "{err}"
+        );
+        let both = FILE.replace("kind: file", "kind: file\n    detector: virtualenv");
+        let err = format!("{:#}", parse_file("t.yaml", &both).unwrap_err());
+        assert!(err.contains("takes no paths"), "{err}");
+        let on_secret = GOOD.replace("kind: secret", "kind: secret\n    detector: virtualenv");
+        let err = format!("{:#}", parse_file("t.yaml", &on_secret).unwrap_err());
+        assert!(err.contains("only file patterns"), "{err}");
+    }
+
+    #[test]
+    fn content_patterns_need_a_regex_and_keywords_or_paths() {
+        let no_regex = GOOD.replace(r"    regex: '\b(demo_[a-z0-9]{8})\b'", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_regex).unwrap_err());
+        assert!(err.contains("regex is missing"), "{err}");
+        let no_keywords = GOOD.replace("    keywords: [demo_]\n", "");
+        let err = format!("{:#}", parse_file("t.yaml", &no_keywords).unwrap_err());
+        assert!(err.contains("keyword"), "{err}");
+        let path_only = GOOD.replace("    keywords: [demo_]\n", "    paths: ['.demo-version']\n");
+        assert!(parse_file("t.yaml", &path_only).is_ok());
+    }
+
     #[test]
     fn python_options_are_validated() {
         let no_keywords = GOOD.replace("keywords: [demo_]", "keywords: []");
@@ -694,7 +849,7 @@ patterns:
         let unless = GOOD.replace("severity: error", "severity: error\n    unless: '(['");
         let err = format!("{:#}", parse_file("t.yaml", &unless).unwrap_err());
         assert!(err.contains("unless"), "{err}");
-        let python = GOOD.replace("kind: secret", "kind: python");
+        let python = GOOD.replace("kind: secret", "kind: python\n    region: code");
         assert_eq!(
             parse_file("t.yaml", &python).unwrap()[0].region(),
             Region::Code

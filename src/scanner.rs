@@ -1,11 +1,11 @@
 //! The pipeline one chunk goes through, shared by every source (`scan`, the staged gate,
-//! history): binary sniffing, matching, findings.
+//! history): binary sniffing (a binary file is still checked by its path), matching, findings.
 //!
 //! It keeps no state between chunks, so callers may run it from many threads at once.
 
 use crate::finding::{self, Finding};
 use crate::matcher::{self, Matcher};
-use crate::source::Chunk;
+use crate::source::{kubernetes, notebook, Chunk};
 
 /// What scanning one chunk produced.
 #[derive(Debug)]
@@ -36,14 +36,131 @@ impl Scanner {
     }
 
     /// Scans one chunk. Errors are those of broken patterns; the chunk's other findings are
-    /// still returned.
+    /// still returned. A notebook is scanned cell by cell, and a Kubernetes Secret manifest
+    /// also has its decoded `data:` values scanned (see `source::notebook`,
+    /// `source::kubernetes`).
     #[must_use]
     pub fn scan(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
-        if matcher::is_binary(&chunk.bytes) {
-            return (Outcome::Binary, Vec::new());
+        if chunk.extract.is_none() && notebook::is_notebook(&chunk.path) {
+            if let Some(parts) = notebook::chunks(&chunk.path, &chunk.bytes, &chunk.provenance) {
+                // Cell lines are not the file's lines, so a staged notebook is scanned whole.
+                return self.scan_parts(&parts, None);
+            }
         }
-        let (matches, errors) = self.matcher.find(&chunk.path, &chunk.bytes);
-        let findings = finding::build(&self.matcher, chunk, &matches);
+        let (outcome, mut errors) = self.scan_one(chunk);
+        let Outcome::Scanned(mut findings) = outcome else {
+            return (outcome, errors);
+        };
+        if chunk.extract.is_none() && kubernetes::is_manifest(&chunk.path) {
+            let parts = kubernetes::decoded_values(&chunk.path, &chunk.bytes, &chunk.provenance);
+            if let (Outcome::Scanned(found), errs) =
+                self.scan_parts(&parts, chunk.added_lines.as_deref())
+            {
+                // The decoded value is the finding; the base64 text on that line is not another.
+                findings.retain(|f| !found.iter().any(|d| d.line == f.line));
+                findings.extend(found);
+                errors.extend(errs);
+            }
+        }
         (Outcome::Scanned(findings), errors)
+    }
+
+    /// Scans extracted parts of one file; `added` keeps only findings on those file lines.
+    fn scan_parts(
+        &self,
+        parts: &[Chunk<'_>],
+        added: Option<&[std::ops::RangeInclusive<u32>]>,
+    ) -> (Outcome, Vec<anyhow::Error>) {
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        for part in parts {
+            let (outcome, errs) = self.scan_one(part);
+            errors.extend(errs);
+            if let Outcome::Scanned(found) = outcome {
+                findings.extend(
+                    found
+                        .into_iter()
+                        .filter(|f| added.is_none_or(|r| r.iter().any(|r| r.contains(&f.line)))),
+                );
+            }
+        }
+        (Outcome::Scanned(findings), errors)
+    }
+
+    fn scan_one(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
+        if matcher::is_binary(&chunk.bytes) {
+            // A binary key store (`.p12`, `.jks`, `.kdbx`) is judged by its path alone; such a
+            // chunk counts as scanned, since its findings are reported. A binary has no lines,
+            // so whatever added lines the source computed do not apply.
+            let by_path = self.matcher.find_by_path(&chunk.path);
+            if by_path.is_empty() {
+                return (Outcome::Binary, Vec::new());
+            }
+            let findings = by_path
+                .iter()
+                .map(|m| {
+                    let spec = &self.matcher.patterns()[m.pattern].spec;
+                    finding::file_finding(
+                        spec,
+                        &chunk.path,
+                        &chunk.provenance,
+                        chunk.first_line,
+                        spec.description.why.clone(),
+                    )
+                })
+                .collect();
+            return (Outcome::Scanned(findings), Vec::new());
+        }
+        let extract = chunk.extract.as_ref();
+        let path = extract
+            .and_then(|e| e.glob_path.as_deref())
+            .unwrap_or(&chunk.path);
+        let (matches, errors) = self.matcher.find(path, &chunk.bytes);
+        let mut findings = finding::build(&self.matcher, chunk, &matches);
+        if let Some((line, column)) = extract.and_then(|e| e.at) {
+            for f in &mut findings {
+                (f.line, f.end_line, f.column) = (line, line, column);
+            }
+        }
+        (Outcome::Scanned(findings), errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Provenance;
+
+    fn scanner() -> Scanner {
+        Scanner::new(Matcher::new(crate::pattern::load_embedded().unwrap()).unwrap())
+    }
+
+    fn ids(outcome: &Outcome) -> Vec<&str> {
+        match outcome {
+            Outcome::Scanned(f) => f.iter().map(|f| f.pattern_id.as_str()).collect(),
+            Outcome::Binary => vec!["<binary>"],
+        }
+    }
+
+    #[test]
+    fn a_binary_key_store_is_reported_even_with_no_added_lines() {
+        let s = scanner();
+        let mut chunk = Chunk::new("certs/c.p12", &b"0\x82\x00bin"[..], Provenance::Staged);
+        chunk.added_lines = Some(Vec::new());
+        let (outcome, errors) = s.scan(&chunk);
+        assert!(errors.is_empty());
+        assert_eq!(ids(&outcome), ["keystore-file"]);
+        let other = Chunk::new("logo.png", &b"\x89PNG\x00"[..], Provenance::Staged);
+        assert_eq!(ids(&s.scan(&other).0), ["<binary>"]);
+    }
+
+    #[test]
+    fn a_text_file_finding_needs_some_added_line() {
+        let s = scanner();
+        let mut chunk = Chunk::new(".env", &b"A=1\nB=2\n"[..], Provenance::Staged);
+        chunk.added_lines = Some(vec![2..=2]);
+        assert_eq!(ids(&s.scan(&chunk).0), ["dotenv-file"]);
+        chunk.added_lines = Some(Vec::new());
+        assert!(ids(&s.scan(&chunk).0).is_empty());
     }
 }

@@ -183,7 +183,14 @@ impl Suppressor {
         // A baselined finding marks its entry as used even when a comment suppresses it too,
         // so that the entry is not reported as stale.
         let in_baseline = self.mark_baseline(f);
-        if let Some(m) = self.inline_marker(lines, f) {
+        // An extracted part (notebook cell, decoded Secret value) has its own line numbers: the
+        // file's lines at those numbers are not the finding's, so no inline comment applies.
+        let marker = if f.extract.is_none() {
+            self.inline_marker(lines, f)
+        } else {
+            None
+        };
+        if let Some(m) = marker {
             return Some(Reason::Inline(m.text));
         }
         if let Some(rule) = self.allow.iter().find(|r| r.regex.is_match(&f.secret)) {
@@ -547,6 +554,7 @@ mod tests {
             kind,
             severity: Severity::Error,
             path: "a.py".into(),
+            extract: None,
             line,
             column: 1,
             end_line: line,

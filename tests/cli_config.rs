@@ -10,7 +10,7 @@ use crate::common::{json, pyguard, write_tree};
 /// An AWS access key id (made up: `AKIA` + 16 random base32 characters).
 pub const KEY: &str = "AKIAQ7RMW3XT5PLK2JHN"; // pyguard: allow[aws-access-key-id]
 
-/// A tree with one secret in `app.py`, one in a fixture, one in `.env` and a Python finding.
+/// A tree with one secret in `app.py`, one in a fixture, one in `deploy.sh` (hidden files are covered by `cli_scan`) and a Python finding.
 fn tree(config: &str) -> TempDir {
     let dir = TempDir::new().unwrap();
     write_tree(
@@ -18,7 +18,7 @@ fn tree(config: &str) -> TempDir {
         &[
             ("app.py", &format!("KEY = '{KEY}'\n")),
             ("fixtures/keys.py", &format!("KEY = '{KEY}'\n")),
-            (".env", &format!("AWS_ACCESS_KEY_ID={KEY}\n")),
+            ("deploy.sh", &format!("AWS_ACCESS_KEY_ID={KEY}\n")),
             ("settings.py", "DEBUG = True\n"),
         ],
     );
@@ -66,7 +66,7 @@ fn without_config_everything_is_found() {
     assert_eq!(code, 1);
     assert!(has(&doc, "app.py", "aws-access-key-id"));
     assert!(has(&doc, "fixtures/keys.py", "aws-access-key-id"));
-    assert!(has(&doc, ".env", "aws-access-key-id"));
+    assert!(has(&doc, "deploy.sh", "aws-access-key-id"));
     assert!(has(&doc, "settings.py", "django-debug-true"));
 }
 
@@ -76,7 +76,7 @@ fn exclude_and_include_globs() {
     assert!(!has(&doc, "fixtures/keys.py", "aws-access-key-id"), "{doc}");
     assert!(has(&doc, "app.py", "aws-access-key-id"));
     let (_, doc, _) = scan(&tree("include: ['*.py']\n"));
-    assert!(!has(&doc, ".env", "aws-access-key-id"), "{doc}");
+    assert!(!has(&doc, "deploy.sh", "aws-access-key-id"), "{doc}");
     assert!(has(&doc, "fixtures/keys.py", "aws-access-key-id"));
 }
 

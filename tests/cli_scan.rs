@@ -77,17 +77,22 @@ fn json_report_is_versioned_and_complete() {
         .collect();
     assert_eq!(
         ids,
-        ["aws-access-key-id", "github-token", "django-debug-true"],
+        [
+            "dotenv-file",
+            "aws-access-key-id",
+            "github-token",
+            "django-debug-true"
+        ],
         "{doc:#}"
     );
-    let gh = &findings[1];
+    let gh = &findings[2];
     assert_eq!(gh["path"], "app.py");
     assert_eq!(gh["line"], 3);
     assert_eq!(gh["column"], 17);
     assert_eq!(gh["secret"], "ghp_…");
     assert_eq!(gh["fingerprint"].as_str().unwrap().len(), 32);
     assert_eq!(doc["summary"]["files_scanned"], 5);
-    assert_eq!(doc["summary"]["blocking"], 3);
+    assert_eq!(doc["summary"]["blocking"], 4);
 }
 
 #[test]

@@ -3,6 +3,10 @@
 mod common;
 
 mod cli_config;
+mod cli_eol;
+mod cli_extract;
+mod cli_files;
+mod cli_fixtures;
 mod cli_python;
 mod cli_scan;
 mod cli_suppress;

@@ -1,17 +1,19 @@
-//! The pattern self-test: every embedded pattern is loaded into the real matcher (prefilter,
-//! regex, entropy, validator, placeholder filter) and checked against its own examples by
+//! The pattern self-test: every embedded pattern is loaded into the real scanner (binary
+//! sniffing, path checks, prefilter, regex, entropy, validator, placeholder filter; path-set
+//! detectors for environments) and checked against its own examples by
 //! `pattern::self_check`, the same check `pyguard patterns check` runs. All failures are
 //! collected and reported at once.
 
 use pyguard::matcher::Matcher;
 use pyguard::pattern::{self, Pattern};
+use pyguard::scanner::Scanner;
 
 #[test]
 fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {
     let patterns = pattern::load_embedded().expect("embedded patterns load");
     assert!(!patterns.is_empty());
-    let matcher = Matcher::new(patterns).unwrap();
-    let failures = pattern::self_check(&matcher);
+    let scanner = Scanner::new(Matcher::new(patterns).unwrap());
+    let failures = pattern::self_check(&scanner);
     assert!(
         failures.is_empty(),
         "{} pattern failure(s):\n{}",
@@ -35,8 +37,8 @@ patterns:
     examples: ['demo_SHOUTING']
     negative_examples: ['demo_abcd1234']
 ";
-    let matcher = Matcher::new(pattern::parse_file("t.yaml", text).unwrap()).unwrap();
-    let failures = pattern::self_check(&matcher).join("\n");
+    let scanner = Scanner::new(Matcher::new(pattern::parse_file("t.yaml", text).unwrap()).unwrap());
+    let failures = pattern::self_check(&scanner).join("\n");
     assert!(
         failures.contains("demo-token: example does not fire"),
         "{failures}"

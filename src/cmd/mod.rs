@@ -16,6 +16,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         ColorWhen::Always => anstream::ColorChoice::Always,
         ColorWhen::Never => anstream::ColorChoice::Never,
     });
+    if let Some(day) = crate::config::scan_date(cli.today)? {
+        crate::matcher::eol::set_scan_date(day);
+    }
     match cli.command {
         Command::Scan(args) => scan::run(&args),
         Command::Baseline(args) => baseline::run(&args),

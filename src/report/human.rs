@@ -105,8 +105,12 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        "  {DIM}-->{DIM:#} {}:{}:{}",
+        "  {DIM}-->{DIM:#} {}{}:{}:{}",
         escape_control(&f.path),
+        f.extract
+            .as_ref()
+            .map(|e| format!("[{}]", escape_control(e)))
+            .unwrap_or_default(),
         f.line,
         f.column
     )?;
@@ -118,6 +122,13 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
             escape_control(&c.date),
             escape_control(&c.author)
         )?;
+    }
+    if f.kind == crate::pattern::Kind::File {
+        // A whole-file finding shows no content, only what the detector noted, if anything.
+        if !f.snippet.is_empty() {
+            writeln!(out, "  {DIM}={DIM:#} {}", escape_control(&f.snippet))?;
+        }
+        return writeln!(out);
     }
     let num = f.line.to_string();
     let pad = " ".repeat(num.len());

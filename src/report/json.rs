@@ -77,5 +77,8 @@ pub fn finding(f: &Finding, opts: Options) -> Value {
     if let Provenance::Commit(c) = &f.provenance {
         v["commit"] = json!(c.as_ref());
     }
+    if let Some(e) = &f.extract {
+        v["extract"] = json!(e);
+    }
     v
 }

@@ -70,8 +70,9 @@ impl Report {
     /// Sorts findings into a stable order: path, line, column, pattern.
     pub fn sort(&mut self) {
         self.findings.sort_by(|a, b| {
-            (&a.path, a.line, a.column, &a.pattern_id).cmp(&(
+            (&a.path, &a.extract, a.line, a.column, &a.pattern_id).cmp(&(
                 &b.path,
+                &b.extract,
                 b.line,
                 b.column,
                 &b.pattern_id,

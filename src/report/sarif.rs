@@ -103,6 +103,11 @@ fn result(f: &Finding, index: usize, opts: Options) -> Value {
     } else {
         f.pattern_name.clone()
     };
+    // SARIF regions address the file's own lines; an extracted part says where it is instead.
+    let message = match &f.extract {
+        Some(e) => format!("{message} (in {e}, line {} of it)", f.line),
+        None => message,
+    };
     json!({
         "ruleId": f.pattern_id,
         "ruleIndex": index,

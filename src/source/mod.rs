@@ -4,6 +4,8 @@
 //! Sources know nothing of patterns or reports.
 
 pub mod fs;
+pub mod kubernetes;
+pub mod notebook;
 
 use std::borrow::Cow;
 use std::ops::RangeInclusive;
@@ -52,6 +54,22 @@ pub struct Chunk<'a> {
     /// When set, only findings touching one of these line ranges are kept (the lines a commit
     /// adds). Line numbers are those of the chunk, starting at `first_line`.
     pub added_lines: Option<Vec<RangeInclusive<u32>>>,
+    /// Set when the chunk is a part taken out of a file (a notebook cell, a decoded value)
+    /// rather than the file itself.
+    pub extract: Option<Extract>,
+}
+
+/// Where an extracted chunk sits inside its file, and how it is matched and reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extract {
+    /// Shown after the path in reports: `nb.ipynb[cell 3]:2:5`, `secret.yaml[data.token]:7:3`.
+    pub label: String,
+    /// The path pattern globs are matched against instead of the chunk's path: a notebook's
+    /// code cell matches as `nb.ipynb.py`, so `*.py` patterns apply to it.
+    pub glob_path: Option<String>,
+    /// Report every finding at this (line, column) of the file, for decoded content whose own
+    /// lines are not the file's (a Kubernetes Secret's base64 value).
+    pub at: Option<(u32, u32)>,
 }
 
 impl<'a> Chunk<'a> {
@@ -68,6 +86,7 @@ impl<'a> Chunk<'a> {
             provenance,
             first_line: 1,
             added_lines: None,
+            extract: None,
         }
     }
 }
