@@ -62,6 +62,34 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Which part of a file a pattern's matches count in.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Region {
+    /// Anywhere (the default for secrets: they are found inside strings and comments).
+    Any,
+    /// Python code only: in a Python file, a match must start on code, not inside a comment,
+    /// docstring or string literal (it may start on a literal's opening quote).
+    Code,
+    /// Only the requirement names of a dependency manifest (`requirements*.txt`,
+    /// `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`). These regions replace the keyword
+    /// prefilter, so such a pattern may have no keywords.
+    Dependencies,
+}
+
+/// A file-level condition: a match is kept only in a file that matches `paths`, or whose code
+/// matches `regex` somewhere (a Django setting outside `settings.py`, say).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextSpec {
+    /// Globs of files that satisfy the condition by their name alone.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A regex that satisfies the condition when it matches the file's code.
+    #[serde(default)]
+    pub regex: Option<String>,
+}
+
 /// The three-part description every pattern carries.
 #[derive(Clone, Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -144,6 +172,20 @@ pub struct PatternSpec {
     /// commit (`virtualenv`, `compiled-python`) instead of one file; see `filecheck`.
     #[serde(default)]
     pub detector: Option<String>,
+    /// Where matches count (default `any`; the built-in unsafe-Python patterns say `code`).
+    #[serde(default)]
+    pub region: Option<Region>,
+    /// A regex that drops a match when it matches the matched text (a safe loader, a flag).
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// One-step flow: when the regex's `flow` group matched a name, the match is kept only if
+    /// the name's nearest earlier assignment in the same scope has a right-hand side that
+    /// starts with this regex.
+    #[serde(default)]
+    pub flow_sources: Option<String>,
+    /// A file-level condition (see [`ContextSpec`]).
+    #[serde(default)]
+    pub context: Option<ContextSpec>,
     /// How many lines a match may span (1 for single-line patterns).
     #[serde(default = "one")]
     pub max_lines: u32,
@@ -198,6 +240,12 @@ pub struct Pattern {
     /// Parsed validator.
     pub validator: Option<Validator>,
     regex: OnceLock<Result<Regex, String>>,
+    /// Compiled `context.paths`.
+    context_paths: Option<GlobSet>,
+    /// `unless`, `flow_sources` (anchored) and `context.regex`, compiled on first use.
+    unless: OnceLock<Option<Regex>>,
+    flow: OnceLock<Option<Regex>>,
+    context_regex: OnceLock<Option<Regex>>,
 }
 
 impl Pattern {
@@ -239,6 +287,36 @@ impl Pattern {
         self.spec.kind == Kind::File && self.spec.detector.is_none()
     }
 
+    /// Where this pattern's matches count.
+    #[must_use]
+    pub fn region(&self) -> Region {
+        self.spec.region.unwrap_or(Region::Any)
+    }
+
+    /// The compiled `unless` regex.
+    pub fn unless(&self) -> Option<&Regex> {
+        lazy(&self.unless, self.spec.unless.as_deref(), false)
+    }
+
+    /// The compiled `flow_sources` regex, anchored at the start of a right-hand side.
+    pub fn flow_sources(&self) -> Option<&Regex> {
+        lazy(&self.flow, self.spec.flow_sources.as_deref(), true)
+    }
+
+    /// Whether the file satisfies the pattern's `context` (always, when it has none).
+    /// `code_matches` runs a regex over the file's code.
+    pub fn context_holds(&self, path: &str, code_matches: impl FnOnce(&Regex) -> bool) -> bool {
+        let Some(ctx) = &self.spec.context else {
+            return true;
+        };
+        if let Some(set) = &self.context_paths {
+            if glob_matches(set, true, &path.replace('\\', "/")) {
+                return true;
+            }
+        }
+        lazy(&self.context_regex, ctx.regex.as_deref(), false).is_some_and(code_matches)
+    }
+
     /// The path an example is scanned under when it does not name one.
     #[must_use]
     pub fn default_example_path(&self) -> String {
@@ -270,6 +348,68 @@ pub fn glob_matches(set: &GlobSet, need_full: bool, path: &str) -> bool {
 
 /// The detectors a `kind: file` pattern may name (see `filecheck`).
 pub const DETECTORS: &[&str] = &["virtualenv", "compiled-python"];
+
+/// Compiles an auxiliary regex once. Patterns are validated with these regexes compiled, so a
+/// failure here is a bug in validation; it then behaves as if the option were absent.
+fn lazy<'a>(
+    cell: &'a OnceLock<Option<Regex>>,
+    src: Option<&str>,
+    anchor: bool,
+) -> Option<&'a Regex> {
+    cell.get_or_init(|| src.and_then(|s| aux_regex(s, anchor).ok()))
+        .as_ref()
+}
+
+fn aux_regex(src: &str, anchor: bool) -> Result<Regex> {
+    let text = if anchor {
+        format!(r"\A(?:{src})")
+    } else {
+        src.to_string()
+    };
+    RegexBuilder::new(&text)
+        .unicode(false)
+        .size_limit(50 << 20)
+        .build()
+        .with_context(|| format!("invalid regex {src:?}"))
+}
+
+/// Checks the auxiliary regexes (`unless`, `flow_sources`, `context.regex`) compile.
+fn check_aux_regexes(spec: &PatternSpec, problems: &mut Vec<String>) {
+    for (what, src) in [
+        ("unless", spec.unless.as_deref()),
+        ("flow_sources", spec.flow_sources.as_deref()),
+        (
+            "context.regex",
+            spec.context.as_ref().and_then(|c| c.regex.as_deref()),
+        ),
+    ] {
+        if let Some(Err(e)) = src.map(|s| aux_regex(s, false)) {
+            problems.push(format!("{what}: {e:#}"));
+        }
+    }
+}
+
+fn build_globs(globs: &[String], problems: &mut Vec<String>) -> Option<GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        match Glob::new(g) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+        }
+    }
+    match builder.build() {
+        Ok(set) => Some(set),
+        Err(e) => {
+            problems.push(format!("bad path globs: {e}"));
+            None
+        }
+    }
+}
 
 fn compile(spec: &PatternSpec) -> Result<Regex> {
     let re = RegexBuilder::new(&spec.regex)
@@ -323,6 +463,14 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         problems.push("name is empty".to_string());
     }
     problems.extend(kind_problems(&spec));
+    check_aux_regexes(&spec, &mut problems);
+    if spec.flow_sources.is_some() && !spec.regex.contains("(?P<flow>") {
+        problems.push("flow_sources needs a capture group named `flow` in the regex".to_string());
+    }
+    let context_paths = spec
+        .context
+        .as_ref()
+        .and_then(|c| build_globs(&c.paths, &mut problems));
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
         problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
     }
@@ -374,6 +522,10 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         exclude_need_full,
         validator,
         regex,
+        context_paths,
+        unless: OnceLock::new(),
+        flow: OnceLock::new(),
+        context_regex: OnceLock::new(),
     })
 }
 
@@ -401,7 +553,10 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
         if spec.regex.is_empty() {
             problems.push("regex is missing".to_string());
         }
-        if spec.keywords.is_empty() && spec.paths.is_empty() {
+        if spec.keywords.is_empty()
+            && spec.paths.is_empty()
+            && spec.region != Some(Region::Dependencies)
+        {
             problems.push(
                 "needs at least one keyword for the prefilter (or path globs to narrow it)"
                     .to_string(),
@@ -676,6 +831,46 @@ patterns:
         assert!(err.contains("keyword"), "{err}");
         let path_only = GOOD.replace("    keywords: [demo_]\n", "    paths: ['.demo-version']\n");
         assert!(parse_file("t.yaml", &path_only).is_ok());
+    }
+
+    #[test]
+    fn python_options_are_validated() {
+        let no_keywords = GOOD.replace("keywords: [demo_]", "keywords: []");
+        let err = format!("{:#}", parse_file("t.yaml", &no_keywords).unwrap_err());
+        assert!(err.contains("keyword"), "{err}");
+        let deps = no_keywords.replace("kind: secret", "kind: python\n    region: dependencies");
+        let p = &parse_file("t.yaml", &deps).unwrap()[0];
+        assert_eq!(p.region(), Region::Dependencies);
+        let flow = GOOD.replace(
+            "severity: error",
+            "severity: error\n    flow_sources: 'input'",
+        );
+        let err = format!("{:#}", parse_file("t.yaml", &flow).unwrap_err());
+        assert!(err.contains("named `flow`"), "{err}");
+        let unless = GOOD.replace("severity: error", "severity: error\n    unless: '(['");
+        let err = format!("{:#}", parse_file("t.yaml", &unless).unwrap_err());
+        assert!(err.contains("unless"), "{err}");
+        let python = GOOD.replace("kind: secret", "kind: python\n    region: code");
+        assert_eq!(
+            parse_file("t.yaml", &python).unwrap()[0].region(),
+            Region::Code
+        );
+        assert_eq!(parse_file("t.yaml", GOOD).unwrap()[0].region(), Region::Any);
+    }
+
+    #[test]
+    fn exclude_paths_and_context_paths() {
+        let text = GOOD.replace(
+            "keywords: [demo_]",
+            "keywords: [demo_]\n    exclude_paths: ['tests/**', 'test_*.py']\n    context: {paths: ['settings.py'], regex: 'INSTALLED_APPS'}",
+        );
+        let p = &parse_file("t.yaml", &text).unwrap()[0];
+        assert!(p.applies_to("app/views.py"));
+        assert!(!p.applies_to("proj/tests/unit/x.py"));
+        assert!(!p.applies_to("app/test_views.py"));
+        assert!(p.context_holds("proj/settings.py", |_| false));
+        assert!(!p.context_holds("proj/views.py", |_| false));
+        assert!(p.context_holds("proj/conf.py", |re| re.is_match(b"INSTALLED_APPS = []")));
     }
 
     #[test]

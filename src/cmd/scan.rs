@@ -109,9 +109,18 @@ pub fn scan_paths(
     let report = Mutex::new(Report::default());
     // Every path the walk meets, for the checks that judge the set (committed environments).
     let seen = Mutex::new(Vec::new());
+    // Requirement names declared by the manifests scanned (see `deps::ANSWERED_BY_DEPENDENCY`).
+    let declared = Mutex::new(std::collections::HashSet::new());
     let record = |chunk: Chunk<'_>| {
         if chunk.provenance == Provenance::File {
             lock(&seen).push(chunk.path.clone());
+        }
+        let names = crate::matcher::deps::declared_names(&chunk.path, &chunk.bytes);
+        if !names.is_empty() {
+            declared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(names);
         }
         let (outcome, errors) = scanner.scan(&chunk);
         let filtered = match outcome {
@@ -185,6 +194,16 @@ pub fn scan_paths(
         report.findings.extend(kept);
         report.suppressed.extend(suppressed);
     }
+    // A warning that a dependency declared anywhere in this scan answers is dropped
+    // (`import Crypto` with pycryptodome in requirements.txt).
+    let declared = declared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    report.findings.retain(|f| {
+        !crate::matcher::deps::ANSWERED_BY_DEPENDENCY
+            .iter()
+            .any(|(id, pkg)| f.pattern_id == *id && declared.contains(*pkg))
+    });
     report.summary.skipped_large.sort();
     report.sort();
     Ok(report)

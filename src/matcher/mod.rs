@@ -9,18 +9,22 @@
 //! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
+pub mod deps;
 pub mod entropy;
 pub mod eol;
 pub mod placeholder;
+pub mod pypi;
+pub mod python;
 pub mod validate;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::pattern::{Kind, Pattern};
+use crate::pattern::{Kind, Pattern, Region};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
 /// Bounds the work on minified files whose single line is megabytes long.
@@ -48,6 +52,8 @@ pub struct Matcher {
     keywords: AhoCorasick,
     /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
     triggers: Vec<Vec<usize>>,
+    /// Patterns that run over the dependency regions of manifests instead of keyword windows.
+    dependency_patterns: Vec<usize>,
     /// Content patterns without keywords: their path globs are the prefilter, and their regex
     /// runs over the whole file (`.python-version`, `runtime.txt`).
     whole_file: Vec<usize>,
@@ -127,9 +133,14 @@ impl Matcher {
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut triggers: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
+        let mut dependency_patterns = Vec::new();
         let mut whole_file = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             if p.spec.kind == Kind::File {
+                continue;
+            }
+            if p.region() == Region::Dependencies {
+                dependency_patterns.push(i);
                 continue;
             }
             if p.spec.keywords.is_empty() {
@@ -164,6 +175,7 @@ impl Matcher {
             patterns,
             keywords,
             triggers,
+            dependency_patterns,
             whole_file,
             file_globs,
         })
@@ -245,7 +257,9 @@ impl Matcher {
                 windows.push((p, ws, we));
             }
         }
+        self.dependency_windows(path, bytes, &mut windows);
         windows.sort_unstable();
+        let code = CodeView::new(path, bytes);
         let mut errors = Vec::new();
         let mut matches = self.find_files(path, bytes, &mut errors);
         let mut i = 0;
@@ -270,7 +284,13 @@ impl Matcher {
                     continue;
                 }
             };
-            let hay = &bytes[start..end];
+            // Python code patterns see comments as blanks, so that a comment inside brackets
+            // does not break a match that spans lines; offsets are unchanged.
+            let hay = if pattern.region() == Region::Code && code.python {
+                &code.blanked()[start..end]
+            } else {
+                &bytes[start..end]
+            };
             let secret_group = re
                 .capture_names()
                 .position(|n| n == Some("secret"))
@@ -283,6 +303,16 @@ impl Matcher {
                     .unwrap_or(whole);
                 let value = secret.as_bytes();
                 if !passes_gates(pattern, value) {
+                    continue;
+                }
+                let flow = caps
+                    .name("flow")
+                    .map(|f| start + f.start()..start + f.end());
+                let spans = (
+                    start + whole.start()..start + whole.end(),
+                    start + secret.start()..start + secret.end(),
+                );
+                if !code.keeps(pattern, spans, flow) {
                     continue;
                 }
                 let m = Match {
@@ -303,6 +333,25 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Windows for the dependency patterns: the requirement-name regions of a manifest.
+    fn dependency_windows(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        windows: &mut Vec<(usize, usize, usize)>,
+    ) {
+        if self.dependency_patterns.is_empty() {
+            return;
+        }
+        if let Some(regions) = deps::regions(path, bytes) {
+            for &p in &self.dependency_patterns {
+                if self.patterns[p].applies_to(path) {
+                    windows.extend(regions.iter().map(|r| (p, r.start, r.end)));
+                }
+            }
+        }
+    }
+
     /// A generic detector's match yields to a specific pattern's match on the same secret:
     /// one secret, one finding, under its most precise name.
     fn drop_generic_overlaps(&self, matches: &mut Vec<Match>) {
@@ -327,6 +376,90 @@ impl Matcher {
                     .iter()
                     .any(|s| s.start < m.secret.end && m.secret.start < s.end)
         });
+    }
+}
+
+/// The Python-aware gates of one chunk: whether a match starts on code, the one-step flow
+/// check and file-level context. The lexer runs at most once per chunk, and only when a Python
+/// pattern's keyword occurred in a Python file, so secret-only scans never pay for it.
+struct CodeView<'a> {
+    path: &'a str,
+    bytes: &'a [u8],
+    python: bool,
+    lexed: OnceCell<python::Lexed>,
+    blanked: OnceCell<Vec<u8>>,
+}
+
+impl<'a> CodeView<'a> {
+    fn new(path: &'a str, bytes: &'a [u8]) -> Self {
+        CodeView {
+            path,
+            bytes,
+            python: python::is_python_path(path),
+            lexed: OnceCell::new(),
+            blanked: OnceCell::new(),
+        }
+    }
+
+    /// The chunk with every comment byte replaced by a space (Python files only).
+    fn blanked(&self) -> &[u8] {
+        self.blanked
+            .get_or_init(|| self.lexed().blank_comments(self.bytes))
+    }
+
+    fn lexed(&self) -> &python::Lexed {
+        self.lexed.get_or_init(|| python::lex(self.bytes))
+    }
+
+    /// Whether a match at `span` starts on code (its first non-blank byte).
+    fn starts_in_code(&self, span: &Range<usize>) -> bool {
+        if !self.python {
+            return true;
+        }
+        let first = self.bytes[span.clone()]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(span.start, |i| span.start + i);
+        self.lexed().starts_in_code(first)
+    }
+
+    /// The region, `unless`, flow and context gates for one match of `pattern`: `spans` are
+    /// the whole match (for `unless`) and the secret, whose start anchors the code check and
+    /// the flow's scope.
+    fn keeps(
+        &self,
+        pattern: &Pattern,
+        (span, secret): (Range<usize>, Range<usize>),
+        flow: Option<Range<usize>>,
+    ) -> bool {
+        if pattern.region() == Region::Code && !self.starts_in_code(&secret) {
+            return false;
+        }
+        let text = if self.python && pattern.region() == Region::Code {
+            &self.blanked()[span.clone()]
+        } else {
+            &self.bytes[span.clone()]
+        };
+        if pattern.unless().is_some_and(|re| re.is_match(text)) {
+            return false;
+        }
+        if let (Some(name), Some(sources)) = (flow, pattern.flow_sources()) {
+            if !self.python {
+                return false;
+            }
+            let Some(rhs) =
+                python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)
+            else {
+                return false;
+            };
+            if !sources.is_match(&self.bytes[rhs]) {
+                return false;
+            }
+        }
+        pattern.context_holds(self.path, |re| {
+            re.find_iter(self.bytes)
+                .any(|m| self.starts_in_code(&(m.start()..m.end())))
+        })
     }
 }
 
@@ -518,5 +651,47 @@ patterns:
     fn binary_sniffing() {
         assert!(is_binary(b"abc\0def"));
         assert!(!is_binary(b"plain text\n"));
+    }
+
+    const PYTHON: &str = r"
+patterns:
+  - id: demo-eval
+    name: Demo eval
+    kind: python
+    severity: error
+    region: code
+    keywords: [eval]
+    max_lines: 3
+    regex: '\b(?P<secret>eval\(\s*input\(\))'
+    description: {what: a, why: b, fix: c}
+  - id: demo-squat
+    name: Demo squat
+    kind: python
+    severity: error
+    region: dependencies
+    keywords: []
+    validator: pypi-typosquat
+    regex: '(?m)^[ \t]*(?P<secret>[a-z]+)'
+    description: {what: a, why: b, fix: c}
+";
+
+    #[test]
+    fn python_patterns_skip_comments_and_strings_only_in_python_files() {
+        let m = matcher(PYTHON);
+        let text = b"# eval(input())\ns = 'eval(input())'\n\"\"\"\neval(input())\n\"\"\"\n";
+        assert!(m.find("a.py", text).0.is_empty());
+        // Outside Python files there is no lexer: the same text matches.
+        assert_eq!(m.find("notes.txt", text).0.len(), 3);
+        let (found, _) = m.find("a.py", b"x = 1\neval(  # comment\n  input())\n");
+        assert_eq!(found.len(), 1, "a comment inside the brackets is blank");
+    }
+
+    #[test]
+    fn dependency_patterns_run_only_in_manifests_without_keywords() {
+        let m = matcher(PYTHON);
+        let (found, _) = m.find("requirements.txt", b"requests\nreqeusts\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].secret, 9..17);
+        assert!(m.find("notes.txt", b"reqeusts\n").0.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::matcher::{eol, placeholder};
+use crate::matcher::{eol, placeholder, pypi};
 
 /// A named validator a pattern may declare with `validator:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +13,10 @@ pub enum Validator {
     GithubChecksum,
     /// The generic detector: reject identifiers, paths, URLs without credentials, UUIDs, digests.
     Generic,
+    /// A `PyPI` name within one edit (two for long names) of a popular name, but not popular.
+    PypiTyposquat,
+    /// A `PyPI` name published as malware.
+    PypiMalicious,
     /// A Python version pin, specifier or list that admits only end-of-life versions on the
     /// scan date (see `eol`).
     PythonEol,
@@ -30,6 +34,8 @@ pub enum Validator {
 pub const NAMES: &[&str] = &[
     "github-checksum",
     "generic",
+    "pypi-typosquat",
+    "pypi-malicious",
     "python-eol",
     "jwt",
     "pem",
@@ -44,6 +50,8 @@ impl FromStr for Validator {
         Ok(match s {
             "github-checksum" => Validator::GithubChecksum,
             "generic" => Validator::Generic,
+            "pypi-typosquat" => Validator::PypiTyposquat,
+            "pypi-malicious" => Validator::PypiMalicious,
             "python-eol" => Validator::PythonEol,
             "jwt" => Validator::Jwt,
             "pem" => Validator::Pem,
@@ -59,6 +67,8 @@ impl fmt::Display for Validator {
         f.write_str(match self {
             Validator::GithubChecksum => "github-checksum",
             Validator::Generic => "generic",
+            Validator::PypiTyposquat => "pypi-typosquat",
+            Validator::PypiMalicious => "pypi-malicious",
             Validator::PythonEol => "python-eol",
             Validator::Jwt => "jwt",
             Validator::Pem => "pem",
@@ -75,6 +85,10 @@ impl Validator {
         match self {
             Validator::GithubChecksum | Validator::NpmChecksum => github_checksum_ok(secret),
             Validator::Generic => !placeholder::is_not_generic_secret(secret),
+            Validator::PypiTyposquat => {
+                std::str::from_utf8(secret).is_ok_and(|name| pypi::typosquat_target(name).is_some())
+            }
+            Validator::PypiMalicious => std::str::from_utf8(secret).is_ok_and(pypi::is_malicious),
             Validator::PythonEol => eol::admits_only_eol(secret, eol::scan_date()),
             Validator::Jwt => jwt_ok(secret),
             Validator::Pem => pem_ok(secret),

@@ -1,0 +1,183 @@
+//! `pyguard scan` on Python code and dependency manifests: the lexer's mask (no findings in
+//! comments and docstrings, matches across bracketed lines), one-step flow, and requirement
+//! names in requirements.txt, pyproject.toml, setup.cfg, setup.py and Pipfile.
+
+use tempfile::TempDir;
+
+use crate::common::{json, pyguard, write_tree};
+
+/// Scans `files` as a tree and returns (exit code, [(pattern id, path, line)]) sorted.
+fn scan(files: &[(&str, &str)]) -> (Option<i32>, Vec<(String, String, u64)>) {
+    let dir = TempDir::new().unwrap();
+    write_tree(dir.path(), files);
+    let out = pyguard()
+        .args(["scan", "--format", "json"])
+        .current_dir(dir.path())
+        .arg(".")
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let mut found: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["pattern_id"].as_str().unwrap().to_string(),
+                f["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("./")
+                    .to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    (out.status.code(), found)
+}
+
+fn ids(found: &[(String, String, u64)]) -> Vec<&str> {
+    found.iter().map(|f| f.0.as_str()).collect()
+}
+
+#[test]
+fn sql_injection_is_found_when_the_f_string_is_on_the_next_line() {
+    let (code, found) = scan(&[(
+        "db.py",
+        "def find(cursor, name):\n    cursor.execute(\n        f\"SELECT * FROM users \"\n        f\"WHERE name = '{name}'\"\n    )\n    cursor.execute(\n        \"SELECT * FROM users WHERE name = %s\",\n        (name,),\n    )\n",
+    )]);
+    assert_eq!(code, Some(1));
+    assert_eq!(found, [("sql-string-formatting".into(), "db.py".into(), 2)]);
+}
+
+#[test]
+fn code_patterns_do_not_fire_in_comments_docstrings_or_strings_but_secrets_do() {
+    // The key is assembled at run time so that this file does not hold one.
+    let key = ["q8Zt3LkP0v", "W2xR7mN5bY"].concat();
+    let src = format!(
+        r#""""Tutorial: never write exec(input()) or eval(sys.argv[1]).
+
+    Nor cursor.execute(f"SELECT * FROM t WHERE id = {{id}}"), nor os.system(cmd),
+    nor pickle.loads(data), nor app.run(debug=True).
+    Our staging key is api_key: "{key}".
+"""
+# exec(input())  -- what not to do
+HELP = 'eval(input()) is dangerous; so is subprocess.run(cmd, shell=True)'
+"#
+    );
+    let (code, found) = scan(&[("tutorial.py", &src)]);
+    assert_eq!(code, Some(1), "{found:?}");
+    assert_eq!(ids(&found), ["generic-secret-assignment"], "{found:?}");
+    assert_eq!(found[0].2, 5);
+}
+
+#[test]
+fn one_step_flow_within_a_scope() {
+    let src = "import sys\n\ndef run():\n    expr = input('> ')\n    return eval(expr)\n\ndef other(expr):\n    return eval(expr)\n\ncmd = sys.argv[1]; exec(cmd)\n";
+    let (code, found) = scan(&[("calc.py", src)]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        found,
+        [
+            ("exec-user-input".into(), "calc.py".into(), 5),
+            ("exec-user-input".into(), "calc.py".into(), 10),
+        ]
+    );
+}
+
+#[test]
+fn django_debug_needs_a_settings_module() {
+    let (_, found) = scan(&[
+        ("proj/settings/dev.py", "DEBUG = True\n"),
+        ("proj/conf.py", "INSTALLED_APPS = []\nDEBUG = True\n"),
+        ("proj/views.py", "DEBUG = True\n"),
+    ]);
+    assert_eq!(
+        found,
+        [
+            ("django-debug-true".into(), "proj/conf.py".into(), 2),
+            ("django-debug-true".into(), "proj/settings/dev.py".into(), 1),
+        ]
+    );
+}
+
+#[test]
+fn requirements_typosquats_malware_and_abandoned_packages() {
+    let (code, found) = scan(&[(
+        "requirements.txt",
+        "# pinned\nrequests==2.31.0\nreqeusts==2.31.0\nDjango>=4.2\ndjanga\nrequest\npycrypto==2.6.1\npycryptodome\n--extra-index-url https://pkgs.corp.example/simple\n",
+    )]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        found,
+        [
+            ("pip-extra-index-url".into(), "requirements.txt".into(), 9),
+            ("pycrypto-dependency".into(), "requirements.txt".into(), 7),
+            (
+                "pypi-malicious-package".into(),
+                "requirements.txt".into(),
+                6
+            ),
+            ("pypi-typosquat".into(), "requirements.txt".into(), 3),
+            ("pypi-typosquat".into(), "requirements.txt".into(), 5),
+        ]
+    );
+}
+
+#[test]
+fn pyproject_setup_cfg_setup_py_and_pipfile_are_parsed_by_section() {
+    let (_, found) = scan(&[
+        (
+            "a/pyproject.toml",
+            "[project]\nname = \"reqeusts\"\ndependencies = [\n  \"requests>=2\",\n  \"djanga>=4\",\n]\n[project.optional-dependencies]\ndev = [\"pytets\"]\n[tool.poetry.group.dev.dependencies]\nnumpyy = \"*\"\n[tool.ruff]\nselect = [\"reqeusts\"]\n",
+        ),
+        (
+            "b/setup.cfg",
+            "[metadata]\nname = djanga\n[options]\ninstall_requires =\n    requests\n    reqeusts\n",
+        ),
+        (
+            "c/setup.py",
+            "setup(\n    name='reqeusts',\n    install_requires=['flask', 'djanga'],\n    extras_require={'numpyy': ['pytets']},\n)\n",
+        ),
+        (
+            "d/Pipfile",
+            "[[source]]\nname = \"pypo\"\n[packages]\nreqeusts = \"*\"\n[requires]\npython_version = \"3.12\"\n",
+        ),
+    ]);
+    let got: Vec<(&str, u64)> = found.iter().map(|f| (f.1.as_str(), f.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("a/pyproject.toml", 5),
+            ("a/pyproject.toml", 8),
+            ("a/pyproject.toml", 10),
+            ("b/setup.cfg", 6),
+            ("c/setup.py", 3),
+            ("c/setup.py", 4),
+            ("d/Pipfile", 4),
+        ],
+        "{found:?}"
+    );
+    assert!(found.iter().all(|f| f.0 == "pypi-typosquat"));
+}
+
+#[test]
+fn crypto_import_warns_unless_the_scan_declares_pycryptodome() {
+    let app = ("app.py", "from Crypto.Cipher import AES\n");
+    let (code, found) = scan(&[app]);
+    assert_eq!(code, Some(0), "a warning does not block");
+    assert_eq!(ids(&found), ["pycrypto-import"]);
+    let (_, found) = scan(&[app, ("requirements.txt", "pycryptodome==3.20\n")]);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn warnings_do_not_block_but_are_reported() {
+    let (code, found) = scan(&[(
+        "client.py",
+        "import requests, hashlib\nr = requests.get(url, verify=False)\nh = hashlib.md5(body).hexdigest()\n",
+    )]);
+    assert_eq!(code, Some(0));
+    assert_eq!(ids(&found), ["tls-verify-disabled", "weak-hash"]);
+}
