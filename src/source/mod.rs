@@ -6,6 +6,10 @@
 pub mod fs;
 pub mod kubernetes;
 pub mod notebook;
+pub mod git;
+pub mod hooks;
+pub mod push;
+pub mod staged;
 
 use std::borrow::Cow;
 use std::ops::RangeInclusive;
