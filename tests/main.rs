@@ -9,5 +9,6 @@ mod cli_files;
 mod cli_fixtures;
 mod cli_scan;
 mod cli_suppress;
+mod git_hooks;
 mod patterns;
 mod sarif_schema;
