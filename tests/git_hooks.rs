@@ -369,6 +369,12 @@ fn push_of_a_secret_is_blocked_and_a_clean_branch_is_not() {
     // Deleting a branch pushes nothing to scan.
     let out = sb.git(&repo, &["push", "-q", "origin", "--delete", "feature"]);
     assert!(out.status.success(), "{}", text(&out));
+    // An annotated tag of a clean commit, and a tag of a blob, push fine.
+    sb.ok(&repo, &["tag", "-a", "v1", "-m", "v1"]);
+    let blob = sb.ok(&repo, &["hash-object", "-w", "b.py"]);
+    sb.ok(&repo, &["tag", "blobtag", blob.trim()]);
+    let out = sb.git(&repo, &["push", "-q", "origin", "v1", "blobtag"]);
+    assert!(out.status.success(), "{}", text(&out));
 }
 
 #[test]

@@ -55,10 +55,11 @@ pub(crate) fn diff_options() -> DiffOptions {
 }
 
 /// The files `diff` adds lines to, with their added line ranges. Renames are detected first so
-/// that a moved file contributes only the lines its move changed.
+/// that a moved file contributes only the lines its move changed. Copies are not: a copy is a
+/// new place for whatever its source holds.
 pub(crate) fn added_files(diff: &mut Diff<'_>) -> Result<Vec<Added>> {
     let mut find = DiffFindOptions::new();
-    find.renames(true).copies(true);
+    find.renames(true);
     diff.find_similar(Some(&mut find))
         .context("failed to detect renames")?;
     let mut out = Vec::new();

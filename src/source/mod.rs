@@ -8,6 +8,7 @@ pub mod kubernetes;
 pub mod notebook;
 pub mod git;
 pub mod hooks;
+pub mod index;
 pub mod push;
 pub mod staged;
 

@@ -66,13 +66,19 @@ pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Chan
     let mut pushed_any = false;
     for u in updates {
         let Some(local) = u.local else { continue };
-        walk.push(local)
-            .with_context(|| format!("pushed commit {local} of {} not found", u.local_ref))?;
+        let object = repo
+            .find_object(local, None)
+            .with_context(|| format!("pushed object {local} of {} not found", u.local_ref))?;
+        // A tag of a tree or a blob carries no commits; an annotated tag of a commit does.
+        let Ok(commit) = object.peel_to_commit() else {
+            continue;
+        };
+        walk.push(commit.id())?;
         pushed_any = true;
-        if let Some(old) = u.remote {
-            // The remote may hold commits we never fetched; then there is nothing to hide.
-            if repo.find_commit(old).is_ok() {
-                walk.hide(old)?;
+        // The remote may hold commits we never fetched; then there is nothing to hide.
+        if let Some(old) = u.remote.and_then(|o| repo.find_object(o, None).ok()) {
+            if let Ok(old) = old.peel_to_commit() {
+                walk.hide(old.id())?;
             }
         }
     }
