@@ -80,13 +80,26 @@ fn renamed_from(repo: &Repository, new: Oid, gone: &HashSet<Oid>) -> Result<Opti
     let mut best: Option<(usize, Oid)> = None;
     for &old in gone {
         let old_blob = repo.find_blob(old)?;
-        let patch = Patch::from_blobs(&old_blob, None, &new_blob, None, Some(&mut diff_options()))?;
+        let patch = line_diff(old_blob.content(), content)?;
         let (_, added, _) = patch.line_stats()?;
         if added * 2 <= total && best.is_none_or(|(a, _)| added < a) {
             best = Some((added, old));
         }
     }
     Ok(best.map(|(_, oid)| oid))
+}
+
+/// The line diff of two contents. From buffers rather than blobs: for blobs libgit2 looks up
+/// the path's diff driver, which loads the whole index to read `.gitattributes` from it, and
+/// a diff forced to text needs no driver.
+fn line_diff<'a>(old: &'a [u8], new: &'a [u8]) -> Result<Patch<'a>> {
+    Ok(Patch::from_buffers(
+        old,
+        None,
+        new,
+        None,
+        Some(&mut diff_options()),
+    )?)
 }
 
 /// A staged file that differs from HEAD.
@@ -149,7 +162,7 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
             Some(old) => {
                 let old = repo.find_blob(old)?;
                 let new = repo.find_blob(c.new)?;
-                let patch = Patch::from_blobs(&old, None, &new, None, Some(&mut diff_options()))
+                let patch = line_diff(old.content(), new.content())
                     .with_context(|| format!("failed to diff {path}"))?;
                 let mut lines = Vec::with_capacity(patch.num_hunks());
                 for h in 0..patch.num_hunks() {
