@@ -8,9 +8,9 @@ use crate::common::git::{mode, snapshot, text, write_script, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
-const TOKEN: &str = "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";
+const TOKEN: &str = "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"; // pyguard: allow[github-token]
 /// Another valid one, for commit messages.
-const MSG_TOKEN: &str = "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";
+const MSG_TOKEN: &str = "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"; // pyguard: allow[github-token]
 
 fn leaky() -> String {
     format!("import os\n\nGITHUB_TOKEN = \"{TOKEN}\"\n")
@@ -98,6 +98,57 @@ fn token_added_to_existing_history_is_blocked_but_old_lines_are_not_rescanned() 
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(head(&sb, &repo), before);
     assert_ne!(before, first);
+}
+
+#[test]
+fn allow_comments_and_configured_excludes_let_a_commit_through() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    // The block message's advice works: an inline allow comment, and the configuration.
+    write_tree(
+        &repo,
+        &[
+            (
+                "docs.py",
+                &format!("SAMPLE = \"{TOKEN}\"  # pyguard: allow[github-token]\n"),
+            ),
+            (".pyguard.yaml", "exclude:\n  - 'fixtures/'\n"),
+            ("fixtures/leak.py", &leaky()),
+        ],
+    );
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-q", "-m", "allowed"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        text(&out),
+        "",
+        "suppressed findings are not printed by the hook"
+    );
+    // The same token without the comment, outside the excluded directory, blocks.
+    write_tree(&repo, &[("app.py", &leaky())]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "leak"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!text(&out).contains("docs.py"), "{}", text(&out));
+}
+
+#[test]
+fn bad_configuration_fails_closed() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(
+        &repo,
+        &[
+            (".pyguard.yaml", "severity: [not, a, map]\n"),
+            ("a.py", "a = 1\n"),
+        ],
+    );
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "x"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pyguard failed"), "{}", text(&out));
+    assert!(text(&out).contains("--no-verify"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), None);
 }
 
 #[test]
