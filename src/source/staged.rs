@@ -20,6 +20,7 @@
 //! Reading only: this never writes the index, the working tree or a ref.
 
 use std::collections::{BTreeMap, HashSet};
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -102,6 +103,54 @@ fn line_diff<'a>(old: &'a [u8], new: &'a [u8]) -> Result<Patch<'a>> {
     )?)
 }
 
+/// The lines of `new` that are not in `old`, as line ranges. Lines the two share at the start
+/// and at the end are set aside first (as git's xdiff does): a typical edit leaves most of a
+/// file alone, and this spares hashing and diffing the whole of both.
+fn added_lines(old: &[u8], new: &[u8]) -> Result<Vec<RangeInclusive<u32>>> {
+    let limit = old.len().min(new.len());
+    let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    // Back off to a line start common to both.
+    while prefix > 0 && new[prefix - 1] != b'\n' {
+        prefix -= 1;
+    }
+    let room = limit - prefix;
+    let mut suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // The suffix must start a line in both (the end of the prefix is a line start).
+    let starts_line = |buf: &[u8], at: usize| at == prefix || buf[at - 1] == b'\n';
+    while suffix > 0
+        && !(starts_line(new, new.len() - suffix) && starts_line(old, old.len() - suffix))
+    {
+        suffix -= 1;
+    }
+    let before = memchr::memchr_iter(b'\n', &new[..prefix]).count() as u32;
+    let old_mid = &old[prefix..old.len() - suffix];
+    let new_mid = &new[prefix..new.len() - suffix];
+    if new_mid.is_empty() {
+        return Ok(Vec::new());
+    }
+    if old_mid.is_empty() {
+        let n = memchr::memchr_iter(b'\n', new_mid).count() as u32
+            + u32::from(!new_mid.ends_with(b"\n"));
+        return Ok(vec![before + 1..=before + n]);
+    }
+    let patch = line_diff(old_mid, new_mid)?;
+    let mut lines = Vec::with_capacity(patch.num_hunks());
+    for h in 0..patch.num_hunks() {
+        let (hunk, _) = patch.hunk(h)?;
+        if hunk.new_lines() > 0 {
+            let start = before + hunk.new_start();
+            lines.push(start..=start + hunk.new_lines() - 1);
+        }
+    }
+    Ok(lines)
+}
+
 /// A staged file that differs from HEAD.
 struct Change {
     path: Vec<u8>,
@@ -162,16 +211,8 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
             Some(old) => {
                 let old = repo.find_blob(old)?;
                 let new = repo.find_blob(c.new)?;
-                let patch = line_diff(old.content(), new.content())
-                    .with_context(|| format!("failed to diff {path}"))?;
-                let mut lines = Vec::with_capacity(patch.num_hunks());
-                for h in 0..patch.num_hunks() {
-                    let (hunk, _) = patch.hunk(h)?;
-                    if hunk.new_lines() > 0 {
-                        lines.push(hunk.new_start()..=hunk.new_start() + hunk.new_lines() - 1);
-                    }
-                }
-                lines
+                added_lines(old.content(), new.content())
+                    .with_context(|| format!("failed to diff {path}"))?
             }
         };
         if !lines.is_empty() {
@@ -391,6 +432,41 @@ mod tests {
         write(dir, "a.py/inner.py", "inner\n");
         git(dir, &["add", "-A"]);
         assert_eq!(agree(dir).len(), 1);
+    }
+
+    /// What libgit2 says about the whole contents.
+    fn full(old: &str, new: &str) -> Vec<RangeInclusive<u32>> {
+        let patch = line_diff(old.as_bytes(), new.as_bytes()).unwrap();
+        (0..patch.num_hunks())
+            .map(|h| patch.hunk(h).unwrap().0)
+            .filter(|h| h.new_lines() > 0)
+            .map(|h| h.new_start()..=h.new_start() + h.new_lines() - 1)
+            .collect()
+    }
+
+    #[test]
+    fn trimmed_line_diff_matches_the_full_one() {
+        let cases = [
+            ("a\nb\nc\n", "a\nb\nc\nd\ne\n"),
+            ("a\nb\nc\n", "x\na\nb\nc\n"),
+            ("a\nb\nc\n", "a\nX\nc\n"),
+            ("a\nb\nc\n", "a\nb\nc"),
+            ("a\nb\nc", "a\nb\ncd\n"),
+            ("a\nb\n", "a\nb\nb\n"),
+            ("same\nsame\n", "same\nnew\nsame\n"),
+            ("", "new\n"),
+            ("old\n", ""),
+            ("ab\n", "abc\n"),
+            ("x\ny\nz\n", "x\ny1\ny2\nz\n"),
+            ("1\n2\n3\n4\n", "1\n3\n4\n5\n"),
+        ];
+        for (old, new) in cases {
+            assert_eq!(
+                added_lines(old.as_bytes(), new.as_bytes()).unwrap(),
+                full(old, new),
+                "{old:?} -> {new:?}"
+            );
+        }
     }
 
     #[test]
