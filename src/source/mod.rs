@@ -4,11 +4,11 @@
 //! Sources know nothing of patterns or reports.
 
 pub mod fs;
-pub mod kubernetes;
-pub mod notebook;
 pub mod git;
 pub mod hooks;
 pub mod index;
+pub mod kubernetes;
+pub mod notebook;
 pub mod push;
 pub mod staged;
 
