@@ -47,6 +47,13 @@ pub enum Command {
     Patterns(PatternsCommand),
     /// Explain a pattern: what it finds, why it matters, what to do instead.
     Explain(ExplainArgs),
+    /// Install pyguard's git hooks in this repository (or globally with --global).
+    Install(InstallArgs),
+    /// Remove pyguard's git hooks, restoring the hooks they replaced.
+    Uninstall(InstallArgs),
+    /// Run one git hook; the installed hooks call this.
+    #[command(hide = true)]
+    Hook(HookArgs),
 }
 
 /// Arguments of `pyguard baseline`.
@@ -105,11 +112,79 @@ pub struct ConfigArgs {
     pub config: Option<PathBuf>,
 }
 
+/// A git hook pyguard can install.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum HookName {
+    /// Scans what is staged; blocks the commit.
+    PreCommit,
+    /// Scans the commit message for secrets.
+    CommitMsg,
+    /// Scans the commits a push sends.
+    PrePush,
+}
+
+impl HookName {
+    /// Every hook, in the order they run.
+    pub const ALL: [HookName; 3] = [HookName::PreCommit, HookName::CommitMsg, HookName::PrePush];
+
+    /// The hook's file name, as git names it.
+    #[must_use]
+    pub fn file_name(self) -> &'static str {
+        match self {
+            HookName::PreCommit => "pre-commit",
+            HookName::CommitMsg => "commit-msg",
+            HookName::PrePush => "pre-push",
+        }
+    }
+}
+
+/// Arguments of `pyguard install` and `pyguard uninstall`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Which hooks, comma-separated [default: pre-commit,commit-msg,pre-push]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
+    pub hooks: Vec<HookName>,
+    /// Use a global hooks directory (git's global core.hooksPath) for every repository;
+    /// each repository's own hooks still run.
+    #[arg(long)]
+    pub global: bool,
+}
+
+/// Arguments of the hidden `pyguard hook` command.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook to run.
+    #[command(subcommand)]
+    pub hook: HookRun,
+}
+
+/// The hooks `pyguard hook` runs, with the arguments git gives them.
+#[derive(Debug, Subcommand)]
+pub enum HookRun {
+    /// Scan what is staged.
+    PreCommit,
+    /// Scan the commit message in FILE for secrets.
+    CommitMsg {
+        /// The file holding the message (git passes it).
+        file: PathBuf,
+    },
+    /// Scan the commits being pushed (ref updates on standard input).
+    PrePush {
+        /// The remote's name (or URL when pushing to a URL).
+        remote: String,
+        /// The remote's URL.
+        url: Option<String>,
+    },
+}
+
 /// Arguments of `pyguard scan`.
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to scan; `-` reads standard input [default: .]
     pub paths: Vec<PathBuf>,
+    /// Scan what is staged for the next commit (the pre-commit gate) instead of paths.
+    #[arg(long, conflicts_with_all = ["paths", "exclude"])]
+    pub staged: bool,
     /// Skip paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

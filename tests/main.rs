@@ -10,5 +10,6 @@ mod cli_fixtures;
 mod cli_python;
 mod cli_scan;
 mod cli_suppress;
+mod git_hooks;
 mod patterns;
 mod sarif_schema;

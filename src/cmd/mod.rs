@@ -2,6 +2,8 @@
 
 pub mod baseline;
 pub mod explain;
+pub mod hook;
+pub mod install;
 pub mod patterns;
 pub mod scan;
 
@@ -24,5 +26,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Baseline(args) => baseline::run(&args),
         Command::Patterns(sub) => patterns::run(&sub),
         Command::Explain(args) => explain::run(&args),
+        Command::Install(args) => install::install(&args),
+        Command::Uninstall(args) => install::uninstall(&args),
+        Command::Hook(args) => Ok(hook::run(&args)),
     }
 }

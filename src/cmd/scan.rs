@@ -22,6 +22,9 @@ use crate::suppress::Suppressor;
 
 /// Runs `pyguard scan`.
 pub fn run(args: &ScanArgs) -> Result<u8> {
+    if args.staged {
+        return super::hook::scan_staged(&args.output);
+    }
     let started = Instant::now();
     let roots: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

@@ -4,8 +4,13 @@
 //! Sources know nothing of patterns or reports.
 
 pub mod fs;
+pub mod git;
+pub mod hooks;
+pub mod index;
 pub mod kubernetes;
 pub mod notebook;
+pub mod push;
+pub mod staged;
 
 use std::borrow::Cow;
 use std::ops::RangeInclusive;

@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod git;
+
 use assert_cmd::Command;
 
 /// The `pyguard` binary under test, with colour off and a clean environment for config.

@@ -1,0 +1,337 @@
+//! `pyguard hook <name>`, what the installed git hooks run, and `pyguard scan --staged`, its
+//! user-facing twin: the commit gate on exactly what is staged, the commit-message check and
+//! the pre-push check.
+//!
+//! A hook is silent when the change is clean. When it blocks (exit 1) it prints the findings
+//! through the human report writer, then how to fix, allow or bypass. When pyguard itself fails
+//! it fails closed: exit 2 with a one-line reason and the bypass hint. Reading git is left to
+//! `source`; this module only wires sources, the scanner and the report together.
+
+use std::fmt::Write as _;
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use rayon::prelude::*;
+
+use crate::cli::{HookArgs, HookRun, OutputArgs};
+use crate::config::{Config, PathFilter};
+use crate::finding::escape_control;
+use crate::matcher::Matcher;
+use crate::pattern::Kind;
+use crate::report::{Format, Report};
+use crate::scanner::{Outcome, Scanner};
+use crate::source::git::Changes;
+use crate::source::{push, staged, Chunk, Provenance};
+use crate::suppress::Suppressor;
+
+/// Below this many files the scan runs on the calling thread: starting a pool costs more.
+const PARALLEL_FROM: usize = 16;
+
+/// The scissors line of `git commit -v`; below it git appends the diff, which is not message.
+const SCISSORS: &str = " ------------------------ >8 ------------------------";
+
+/// What a hook guards, for the messages it prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gate {
+    Commit,
+    CommitMessage,
+    Push,
+}
+
+impl Gate {
+    fn bypass(self) -> &'static str {
+        match self {
+            Gate::Commit | Gate::CommitMessage => "git commit --no-verify",
+            Gate::Push => "git push --no-verify",
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Gate::Commit | Gate::CommitMessage => "commit",
+            Gate::Push => "push",
+        }
+    }
+}
+
+/// Runs one hook and returns its exit code. Never fails: an error blocks with exit 2.
+pub fn run(args: &HookArgs) -> u8 {
+    let (gate, result) = match &args.hook {
+        HookRun::PreCommit => (Gate::Commit, pre_commit()),
+        HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(file)),
+        HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(remote)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            let reason = format!("{err:#}").replace('\n', "; ");
+            let _ = writeln!(
+                anstream::stderr(),
+                "pyguard: the {action} is blocked because pyguard failed: {reason} (bypass once: {bypass})",
+                action = gate.action(),
+                reason = escape_control(&reason),
+                bypass = gate.bypass(),
+            );
+            2
+        }
+    }
+}
+
+/// `pyguard scan --staged`: the pre-commit gate with the usual report and summary.
+pub fn scan_staged(out: &OutputArgs) -> Result<u8> {
+    let started = Instant::now();
+    let config = super::scan::load_config(out, Path::new("."))?;
+    let changes = staged::read(config.max_file_size)?;
+    let gate = Gatekeeper::new(config, |_| true)?;
+    let report = gate.scan(changes, started);
+    let code = super::scan::emit(
+        &report,
+        gate.scanner.matcher().patterns(),
+        out,
+        &gate.config,
+    )?;
+    if code == 1 {
+        hint(&report, Gate::Commit)?;
+    }
+    Ok(code)
+}
+
+/// The configuration in force and what it implies: patterns, suppression, path filter.
+struct Gatekeeper {
+    config: Config,
+    scanner: Scanner,
+    suppressor: Suppressor,
+    filter: PathFilter,
+}
+
+impl Gatekeeper {
+    /// Loads what the configuration says, keeping the patterns `keep` selects.
+    fn new(config: Config, keep: impl Fn(&crate::pattern::Pattern) -> bool) -> Result<Self> {
+        let patterns = config.patterns()?.into_iter().filter(keep).collect();
+        let scanner = Scanner::new(Matcher::new(patterns)?);
+        let suppressor = Suppressor::for_config(&config)?;
+        let filter = PathFilter::new(&config, &[], Path::new("."))?;
+        Ok(Gatekeeper {
+            config,
+            scanner,
+            suppressor,
+            filter,
+        })
+    }
+
+    /// The configuration for a hook run in the current directory (the top of the work tree).
+    fn load() -> Result<Config> {
+        let mut config = Config::load(None, Path::new("."))?;
+        config.show_secrets = false;
+        Ok(config)
+    }
+
+    /// Scans the chunks of a git change into a report, leaving out paths the configuration
+    /// excludes and splitting off suppressed findings.
+    fn scan(&self, mut changes: Changes, started: Instant) -> Report {
+        if let Some(root) = &changes.workdir {
+            changes
+                .chunks
+                .retain(|c| self.filter.keep(&root.join(&c.path), false));
+        }
+        let scan_one = |chunk: &Chunk<'static>| {
+            let (outcome, errors) = self.scanner.scan(chunk);
+            let outcome = match outcome {
+                Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
+                Outcome::Binary => None,
+            };
+            (outcome, errors, chunk.bytes.len() as u64)
+        };
+        let results: Vec<_> = if changes.chunks.len() < PARALLEL_FROM {
+            changes.chunks.iter().map(scan_one).collect()
+        } else {
+            changes.chunks.par_iter().map(scan_one).collect()
+        };
+        let mut report = Report::default();
+        for (outcome, errors, size) in results {
+            report
+                .summary
+                .errors
+                .extend(errors.into_iter().map(|e| format!("{e:#}")));
+            match outcome {
+                None => report.summary.skipped_binary += 1,
+                Some((kept, suppressed)) => {
+                    report.summary.files_scanned += 1;
+                    report.summary.bytes_scanned += size;
+                    report.findings.extend(kept);
+                    report.suppressed.extend(suppressed);
+                }
+            }
+        }
+        report.summary.skipped_large = changes.too_large;
+        report.summary.skipped_large.sort();
+        report.summary.elapsed = started.elapsed();
+        report.sort();
+        report
+    }
+}
+
+fn pre_commit() -> Result<u8> {
+    let started = Instant::now();
+    let config = Gatekeeper::load()?;
+    let changes = staged::read(config.max_file_size)?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        // Nothing added (a message-only amend, a deletion): no need to load patterns.
+        return Ok(0);
+    }
+    let gate = Gatekeeper::new(config, |_| true)?;
+    let report = gate.scan(changes, started);
+    verdict(&report, &gate, Gate::Commit)
+}
+
+fn commit_msg(file: &Path) -> Result<u8> {
+    let started = Instant::now();
+    let text = std::fs::read(file)
+        .with_context(|| format!("failed to read the commit message {}", file.display()))?;
+    let message = message_part(&text);
+    // People paste tokens into messages; Python patterns make no sense there.
+    let gate = Gatekeeper::new(Gatekeeper::load()?, |p| p.spec.kind == Kind::Secret)?;
+    let chunk = Chunk::new(
+        crate::source::fs::display(file),
+        message.to_vec(),
+        Provenance::CommitMessage,
+    );
+    let changes = Changes {
+        chunks: vec![chunk],
+        ..Changes::default()
+    };
+    let report = gate.scan(changes, started);
+    verdict(&report, &gate, Gate::CommitMessage)
+}
+
+fn pre_push(remote: &str) -> Result<u8> {
+    let started = Instant::now();
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("failed to read the pushed refs from standard input")?;
+    let updates = push::parse_updates(&input)?;
+    let config = Gatekeeper::load()?;
+    let changes = push::read(remote, &updates, config.max_file_size)?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        return Ok(0);
+    }
+    let gate = Gatekeeper::new(config, |_| true)?;
+    let report = gate.scan(changes, started);
+    verdict(&report, &gate, Gate::Push)
+}
+
+/// The message part of a commit message file: everything above `git commit -v`'s scissors line
+/// (the diff below it may show a secret being removed).
+fn message_part(text: &[u8]) -> &[u8] {
+    let mut start = 0;
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        // Any comment character (core.commentChar) precedes the scissors.
+        if body.len() > SCISSORS.len() && body.ends_with(SCISSORS.as_bytes()) {
+            return &text[..start];
+        }
+        start += line.len();
+    }
+    text
+}
+
+/// Prints nothing for a clean change; otherwise the report and, when it blocks, what to do.
+fn verdict(report: &Report, gk: &Gatekeeper, gate: Gate) -> Result<u8> {
+    if report.findings.is_empty() && report.summary.errors.is_empty() {
+        let mut err = anstream::stderr();
+        for (path, size) in &report.summary.skipped_large {
+            writeln!(
+                err,
+                "pyguard: note: {} not scanned ({}, over the size limit)",
+                escape_control(path),
+                crate::report::human_bytes(*size)
+            )?;
+        }
+        return Ok(0);
+    }
+    for e in &report.summary.errors {
+        writeln!(anstream::stderr(), "pyguard: error: {}", escape_control(e))?;
+    }
+    let out = OutputArgs {
+        format: Format::Human,
+        show_secrets: false,
+        max_file_size: None,
+        threads: None,
+        quiet: false,
+        verbose: false,
+        config: None,
+    };
+    let code = super::scan::emit(report, gk.scanner.matcher().patterns(), &out, &gk.config)?;
+    match code {
+        1 => hint(report, gate)?,
+        2 => writeln!(
+            anstream::stderr(),
+            "pyguard: the {} is blocked because pyguard could not check everything (bypass once: {})",
+            gate.action(),
+            gate.bypass()
+        )?,
+        _ => {}
+    }
+    Ok(code)
+}
+
+/// How to fix, allow or bypass a blocked commit or push.
+fn hint(report: &Report, gate: Gate) -> Result<()> {
+    let n = report.blocking();
+    let s = if n == 1 { "" } else { "s" };
+    let mut ids: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::pattern::Severity::Error)
+        .map(|f| f.pattern_id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut text = match gate {
+        Gate::Commit => format!(
+            "pyguard blocked this commit: the staged changes add {n} blocking finding{s}.\n  \
+             fix:    remove it from the file and `git add` it again; if a secret was ever real, \
+             rotate it (revoke and replace it).\n"
+        ),
+        Gate::CommitMessage => format!(
+            "pyguard blocked this commit: its message contains {n} secret{s}.\n  \
+             fix:    write the message without it (git keeps the text in .git/COMMIT_EDITMSG); \
+             if it was ever real, rotate it (revoke and replace it).\n"
+        ),
+        Gate::Push => format!(
+            "pyguard blocked this push: the commits it sends add {n} blocking finding{s}.\n  \
+             fix:    rewrite those commits without it (`git commit --amend`, `git rebase -i`); \
+             if a secret was ever real, rotate it (revoke and replace it).\n"
+        ),
+    };
+    if gate != Gate::CommitMessage {
+        let _ = writeln!(
+            text,
+            "  allow:  a false positive can be allowed with a `# pyguard: allow[{}]` comment on \
+             its line, or recorded in the baseline (`pyguard baseline`).",
+            ids.first().copied().unwrap_or("id")
+        );
+    }
+    let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
+    let mut err = anstream::stderr().lock();
+    err.write_all(text.as_bytes())?;
+    err.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_part;
+
+    #[test]
+    fn commit_message_stops_at_the_scissors_line() {
+        let text = b"subject\n\nbody\n# ------------------------ >8 ------------------------\ndiff --git\n-secret\n";
+        assert_eq!(message_part(text), b"subject\n\nbody\n");
+        assert_eq!(message_part(b"plain\n"), b"plain\n");
+        let custom = b"s\n; ------------------------ >8 ------------------------\nx\n";
+        assert_eq!(message_part(custom), b"s\n");
+    }
+}

@@ -1,0 +1,211 @@
+//! What a git change adds, as chunks: the diff machinery shared by the staged gate
+//! ([`super::staged`]) and the pre-push range ([`super::push`]), over libgit2.
+//!
+//! For each file a change adds lines to, it reads the new blob whole (so that multi-line
+//! constructs such as private keys match) and records which of its lines are new; the finding
+//! layer keeps only findings touching those lines. It skips what cannot hold a new secret in
+//! text: deletions, pure renames, submodule entries (gitlinks), symlinks and Git LFS pointers.
+//! It does not match anything and never writes to the repository.
+
+use std::ops::RangeInclusive;
+
+use anyhow::{Context as _, Result};
+use git2::{Delta, Diff, DiffFindOptions, DiffOptions, FileMode, Oid, Patch, Repository};
+
+use super::{Chunk, Provenance};
+
+/// What a Git LFS pointer file starts with; its content is a hash, not the file.
+const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+
+/// Chunks read from git, and what was left out.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The repository's work tree, which the chunks' paths are relative to (`None` when bare).
+    pub workdir: Option<std::path::PathBuf>,
+    /// The files to scan, each with the lines the change adds.
+    pub chunks: Vec<Chunk<'static>>,
+    /// Files over the size limit: (path, size).
+    pub too_large: Vec<(String, u64)>,
+    /// Git LFS pointers, skipped.
+    pub skipped_lfs: u64,
+}
+
+/// One file a change adds lines to.
+#[derive(Clone, Debug)]
+pub(crate) struct Added {
+    /// Path in the new tree, `/`-separated.
+    pub path: String,
+    /// The new blob.
+    pub blob: Oid,
+    /// The added lines (1-based, in the new blob), sorted and disjoint.
+    pub lines: Vec<RangeInclusive<u32>>,
+}
+
+/// Diff options for "which lines are new": no context, so every new-side line of a hunk is an
+/// added line; text forced, so a `-diff` or `binary` attribute cannot hide a file from the scan
+/// (binary content is still skipped by the scanner's own NUL test).
+pub(crate) fn diff_options() -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(0)
+        .interhunk_lines(0)
+        .force_text(true)
+        .ignore_submodules(true)
+        .include_typechange(true);
+    opts
+}
+
+/// The files `diff` adds lines to, with their added line ranges. Renames are detected first so
+/// that a moved file contributes only the lines its move changed. Copies are not: a copy is a
+/// new place for whatever its source holds.
+pub(crate) fn added_files(diff: &mut Diff<'_>) -> Result<Vec<Added>> {
+    let mut find = DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find))
+        .context("failed to detect renames")?;
+    let mut out = Vec::new();
+    for idx in 0..diff.deltas().len() {
+        let Some(delta) = diff.get_delta(idx) else {
+            continue;
+        };
+        if !matches!(
+            delta.status(),
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
+        ) {
+            continue;
+        }
+        let new = delta.new_file();
+        // Gitlinks (submodules) name a commit, symlinks a path: neither is content to scan.
+        if !matches!(new.mode(), FileMode::Blob | FileMode::BlobExecutable) {
+            continue;
+        }
+        let path = new.path_bytes().map_or_else(
+            || "<unknown>".to_string(),
+            |p| String::from_utf8_lossy(p).into_owned(),
+        );
+        let blob = new.id();
+        let Some(patch) =
+            Patch::from_diff(diff, idx).with_context(|| format!("failed to diff {path}"))?
+        else {
+            continue;
+        };
+        let mut lines = Vec::with_capacity(patch.num_hunks());
+        for h in 0..patch.num_hunks() {
+            let (hunk, _) = patch
+                .hunk(h)
+                .with_context(|| format!("failed to read a hunk of {path}"))?;
+            if hunk.new_lines() > 0 {
+                lines.push(hunk.new_start()..=hunk.new_start() + hunk.new_lines() - 1);
+            }
+        }
+        if !lines.is_empty() {
+            out.push(Added { path, blob, lines });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads each added file's blob into a chunk, skipping LFS pointers and files over
+/// `max_file_size`.
+pub(crate) fn read_chunks<F>(
+    repo: &Repository,
+    files: Vec<Added>,
+    max_file_size: u64,
+    provenance: F,
+) -> Result<Changes>
+where
+    F: Fn(&Added) -> Provenance,
+{
+    let odb = repo.odb().context("failed to open the object database")?;
+    let mut changes = Changes {
+        workdir: repo.workdir().map(std::path::Path::to_path_buf),
+        ..Changes::default()
+    };
+    for file in files {
+        let (size, _) = odb
+            .read_header(file.blob)
+            .with_context(|| format!("failed to read the blob of {}", file.path))?;
+        if size as u64 > max_file_size {
+            changes.too_large.push((file.path, size as u64));
+            continue;
+        }
+        let blob = repo
+            .find_blob(file.blob)
+            .with_context(|| format!("failed to read the blob of {}", file.path))?;
+        let bytes = blob.content();
+        if bytes.starts_with(LFS_POINTER) {
+            changes.skipped_lfs += 1;
+            continue;
+        }
+        let mut chunk = Chunk::new(file.path.clone(), bytes.to_vec(), provenance(&file));
+        chunk.added_lines = Some(file.lines);
+        changes.chunks.push(chunk);
+    }
+    Ok(changes)
+}
+
+/// The lines in both `a` and `b` (each sorted and disjoint).
+pub(crate) fn intersect(
+    a: &[RangeInclusive<u32>],
+    b: &[RangeInclusive<u32>],
+) -> Vec<RangeInclusive<u32>> {
+    let mut out = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let start = *a[i].start().max(b[j].start());
+        let end = *a[i].end().min(b[j].end());
+        if start <= end {
+            out.push(start..=end);
+        }
+        if a[i].end() < b[j].end() {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+/// The lines in `a` or `b`, sorted and merged.
+pub(crate) fn union(
+    a: &[RangeInclusive<u32>],
+    b: &[RangeInclusive<u32>],
+) -> Vec<RangeInclusive<u32>> {
+    let mut all: Vec<_> = a.iter().chain(b).cloned().collect();
+    all.sort_by_key(|r| *r.start());
+    let mut out: Vec<RangeInclusive<u32>> = Vec::with_capacity(all.len());
+    for r in all {
+        match out.last_mut() {
+            Some(last) if *r.start() <= last.end().saturating_add(1) => {
+                if r.end() > last.end() {
+                    *last = *last.start()..=*r.end();
+                }
+            }
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{intersect, union};
+
+    #[test]
+    fn intersection_keeps_only_common_lines() {
+        assert_eq!(
+            intersect(&[1..=5, 10..=12], &[4..=11]),
+            vec![4..=5, 10..=11]
+        );
+        assert_eq!(intersect(&[1..=3], &[4..=6]), vec![]);
+        assert_eq!(intersect(&[1..=9], &[2..=2, 5..=6]), vec![2..=2, 5..=6]);
+    }
+
+    #[test]
+    fn union_merges_touching_and_overlapping_ranges() {
+        assert_eq!(
+            union(&[1..=3, 10..=12], &[4..=5, 11..=20]),
+            vec![1..=5, 10..=20]
+        );
+        assert_eq!(union(&[], &[7..=7]), vec![7..=7]);
+    }
+}
