@@ -9,5 +9,6 @@ mod cli_files;
 mod cli_fixtures;
 mod cli_scan;
 mod cli_suppress;
+mod history;
 mod patterns;
 mod sarif_schema;

@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod explain;
+pub mod history;
 pub mod patterns;
 pub mod scan;
 
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Baseline(args) => baseline::run(&args),
         Command::Patterns(sub) => patterns::run(&sub),
         Command::Explain(args) => explain::run(&args),
+        Command::History(args) => history::run(&args),
     }
 }

@@ -4,6 +4,7 @@
 //! Sources know nothing of patterns or reports.
 
 pub mod fs;
+pub mod history;
 pub mod kubernetes;
 pub mod notebook;
 
