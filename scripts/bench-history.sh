@@ -27,16 +27,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -n "${BENCH_NO_CLONE:-}" ]; then
     # Cloning repacks the whole history (minutes on a busy 2-core machine); reuse a clone.
-    ln -s "$(cd "$src" && pwd)" "$tmp/repo.git"
+    # (Not through a symlink: Kingfisher does not follow one to a repository.)
+    repo=$(cd "$src" && pwd)
 else
-    git clone -q --mirror --no-local "$src" "$tmp/repo.git"
+    repo=$tmp/repo.git
+    git clone -q --mirror --no-local "$src" "$repo"
 fi
 python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install -q kingfisher-bin
 kingfisher="$tmp/venv/bin/kingfisher"
 
-echo "repository: $src ($(git -C "$tmp/repo.git" rev-list --all --count) commits," \
-    "$(du -sh "$tmp/repo.git/objects/pack" | cut -f1) of packs), $(nproc) cores"
+echo "repository: $src ($(git -C "$repo" rev-list --all --count) commits," \
+    "$(du -sh "$repo/objects/pack" | cut -f1) of packs), $(nproc) cores"
 echo "pyguard: $("$pyguard" --version)   kingfisher: $("$kingfisher" --version 2>&1 | head -n 1)"
 
 # Runs a command under /usr/bin/time -v and prints "wall cpu rss" (seconds, seconds, MB).
@@ -50,8 +52,8 @@ measure() {
         END { printf "%8.2f %8.2f %8.0f\n", wall, user + sys, rss }' "$log"
 }
 
-pg=("$pyguard" history --format json "$tmp/repo.git")
-kf=("$kingfisher" scan "$tmp/repo.git" --git-history full --no-validate --no-update-check --format json)
+pg=("$pyguard" history --format json "$repo")
+kf=("$kingfisher" scan "$repo" --git-history full --no-validate --no-update-check --format json)
 "${pg[@]}" >/dev/null 2>&1 || true
 "${kf[@]}" >/dev/null 2>&1 || true
 
@@ -66,3 +68,6 @@ PY
 )
 printf '%-12s %s\n' kingfisher "$(measure "${kf[@]}")"
 echo "pyguard: $pyguard_summary"
+kf_blobs=$(grep -o '"blobs_scanned":[0-9]*' "$tmp/out" | tail -n 1 | cut -d: -f2)
+kf_bytes=$(grep -o '"bytes_scanned":[0-9]*' "$tmp/out" | tail -n 1 | cut -d: -f2)
+echo "kingfisher: ${kf_blobs:-?} blobs scanned (${kf_bytes:-?} bytes)"
