@@ -54,6 +54,8 @@ pub enum Command {
     /// Run one git hook; the installed hooks call this.
     #[command(hide = true)]
     Hook(HookArgs),
+    /// Scan every commit of every ref of a git repository (each unique blob once).
+    History(HistoryArgs),
 }
 
 /// Arguments of `pyguard baseline`.
@@ -217,4 +219,26 @@ pub struct OutputArgs {
     /// Configuration file [default: .pyguard.yaml, else [tool.pyguard] in pyproject.toml].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+/// Arguments of `pyguard history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository: a work tree, a `.git` directory or a bare repository [default: .]
+    pub repo: Option<PathBuf>,
+    /// Only this branch (or tag, or remote-tracking branch) and its ancestors, instead of
+    /// every ref.
+    #[arg(long, value_name = "NAME", conflicts_with = "range")]
+    pub branch: Option<String>,
+    /// Only the commits of this revision range, e.g. `v1.0..main` (reachable from the right
+    /// side, not from the left), or of one revision and its ancestors.
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+    /// Only commits made (committer date) on or after this date: `2024-01-31`,
+    /// `2024-01-31T12:00:00Z`, `2 weeks ago`.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Report options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

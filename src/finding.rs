@@ -54,6 +54,23 @@ pub struct Finding {
     /// Where the content came from.
     #[serde(skip)]
     pub provenance: Provenance,
+    /// Every place the same secret was found, this one first, for sources that merge repeats
+    /// into one finding (history); empty otherwise.
+    #[serde(skip)]
+    pub places: Vec<Place>,
+}
+
+/// One place a finding occurs at (history lists every path and commit holding a secret).
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// File path.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// Where the content came from (for history: the commit that introduced it at `path`).
+    pub provenance: Provenance,
 }
 
 impl Finding {
@@ -163,6 +180,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             fingerprint: fingerprint(&pattern.id, &chunk.path, &secret),
             secret,
             provenance: chunk.provenance.clone(),
+            places: Vec::new(),
         });
     }
     out
@@ -193,6 +211,7 @@ pub fn file_finding(
         fingerprint: fingerprint(&pattern.id, path, ""),
         secret: String::new(),
         provenance: provenance.clone(),
+        places: Vec::new(),
     }
 }
 

@@ -563,6 +563,7 @@ mod tests {
             secret: secret.into(),
             fingerprint: String::new(),
             provenance: Provenance::File,
+            places: Vec::new(),
         }
     }
 

@@ -11,5 +11,6 @@ mod cli_python;
 mod cli_scan;
 mod cli_suppress;
 mod git_hooks;
+mod history;
 mod patterns;
 mod sarif_schema;

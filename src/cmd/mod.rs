@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod explain;
+pub mod history;
 pub mod hook;
 pub mod install;
 pub mod patterns;
@@ -29,5 +30,6 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Install(args) => install::install(&args),
         Command::Uninstall(args) => install::uninstall(&args),
         Command::Hook(args) => Ok(hook::run(&args)),
+        Command::History(args) => history::run(&args),
     }
 }

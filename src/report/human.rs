@@ -46,13 +46,38 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
             plural(n - blocking)
         )
     };
-    write!(
-        out,
-        "{status} in {} file{} ({})",
-        s.files_scanned,
-        plural(s.files_scanned as usize),
-        human_bytes(s.bytes_scanned)
-    )?;
+    if let Some(h) = &s.history {
+        write!(
+            out,
+            "{status} in {} commit{}, {} unique blob{} ({} scanned, {}), {:.2}s",
+            h.commits,
+            plural(h.commits as usize),
+            h.blobs,
+            plural(h.blobs as usize),
+            s.files_scanned,
+            human_bytes(s.bytes_scanned),
+            s.elapsed.as_secs_f64()
+        )?;
+        let skipped = s.skipped_binary + h.skipped_lfs + s.skipped_large.len() as u64;
+        if skipped > 0 || opts.verbose {
+            write!(
+                out,
+                "; skipped {} binary, {} LFS pointer{}, {} too large",
+                s.skipped_binary,
+                h.skipped_lfs,
+                plural(h.skipped_lfs as usize),
+                s.skipped_large.len()
+            )?;
+        }
+    } else {
+        write!(
+            out,
+            "{status} in {} file{} ({})",
+            s.files_scanned,
+            plural(s.files_scanned as usize),
+            human_bytes(s.bytes_scanned)
+        )?;
+    }
     if !report.suppressed.is_empty() {
         write!(out, ", {} suppressed", report.suppressed.len())?;
         if opts.verbose {
@@ -72,7 +97,7 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
             )?;
         }
     }
-    if opts.verbose {
+    if opts.verbose && s.history.is_none() {
         write!(
             out,
             ", {} binary skipped, {} too large, {:.2}s",
@@ -123,6 +148,7 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
             escape_control(&c.author)
         )?;
     }
+    places(out, f)?;
     if f.kind == crate::pattern::Kind::File {
         // A whole-file finding shows no content, only what the detector noted, if anything.
         if !f.snippet.is_empty() {
@@ -152,6 +178,38 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
         )?;
     }
     writeln!(out)
+}
+
+/// The other places a merged finding occurs at (history), a few of them.
+fn places(out: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    const SHOWN: usize = 5;
+    for p in f.places.iter().skip(1).take(SHOWN) {
+        write!(
+            out,
+            "  {DIM}also{DIM:#} {}:{}:{}",
+            escape_control(&p.path),
+            p.line,
+            p.column
+        )?;
+        if let Provenance::Commit(c) = &p.provenance {
+            write!(
+                out,
+                " (commit {} {})",
+                &c.id[..c.id.len().min(12)],
+                escape_control(&c.date)
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let more = f.places.len().saturating_sub(1 + SHOWN);
+    if more > 0 {
+        writeln!(
+            out,
+            "  {DIM}also{DIM:#} {more} more place{} (--format json lists them all)",
+            plural(more)
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(n: usize) -> &'static str {

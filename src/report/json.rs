@@ -34,6 +34,12 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
             "elapsed_ms": s.elapsed.as_millis() as u64,
         },
     });
+    let mut doc = doc;
+    if let Some(h) = &s.history {
+        doc["summary"]["commits"] = json!(h.commits);
+        doc["summary"]["unique_blobs"] = json!(h.blobs);
+        doc["summary"]["skipped_lfs"] = json!(h.skipped_lfs);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
@@ -79,6 +85,19 @@ pub fn finding(f: &Finding, opts: Options) -> Value {
     }
     if let Some(e) = &f.extract {
         v["extract"] = json!(e);
+    }
+    if !f.places.is_empty() {
+        v["places"] = f
+            .places
+            .iter()
+            .map(|p| {
+                let mut o = json!({"path": p.path, "line": p.line, "column": p.column});
+                if let Provenance::Commit(c) = &p.provenance {
+                    o["commit"] = json!(c.as_ref());
+                }
+                o
+            })
+            .collect();
     }
     v
 }

@@ -42,6 +42,20 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Baseline entries that matched nothing in this run (when the whole project was scanned).
     pub baseline_stale: usize,
+    /// Counts only a history scan has (`None` for other sources).
+    pub history: Option<HistoryCounts>,
+}
+
+/// Counts of a history scan (`pyguard history`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HistoryCounts {
+    /// Commits selected.
+    pub commits: u64,
+    /// Unique blobs in their trees (each scanned once, whatever the number of paths and
+    /// commits holding it).
+    pub blobs: u64,
+    /// Blobs skipped as Git LFS pointers.
+    pub skipped_lfs: u64,
 }
 
 /// What a report writer needs beyond findings.

@@ -5,6 +5,7 @@
 
 pub mod fs;
 pub mod git;
+pub mod history;
 pub mod hooks;
 pub mod index;
 pub mod kubernetes;

@@ -1,0 +1,478 @@
+//! `pyguard history` end to end, on repositories built with the git CLI with a known history:
+//! a secret added then deleted, the same secret on two branches, a secret only on a tag, a
+//! merge, a rename; bare and shallow clones; selections; skipped blobs; bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{json, pyguard};
+
+const TOKEN: &str = "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";
+const AWS_KEY: &str = "AKIAZZZZG6ZDMEN4KHVD";
+
+/// A repository built commit by commit, with an isolated HOME and fixed dates (one day
+/// apart, starting 2024-01-01) so that commit ids and attribution are deterministic.
+struct Repo {
+    _tmp: TempDir,
+    home: PathBuf,
+    dir: PathBuf,
+    day: u32,
+}
+
+impl Repo {
+    fn new() -> Self {
+        let tmp = TempDir::new().unwrap();
+        let home = tmp.path().join("home");
+        let dir = tmp.path().join("repo");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo {
+            _tmp: tmp,
+            home,
+            dir,
+            day: 0,
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    /// Runs git in `dir` with this repository's environment.
+    fn git_in(&self, dir: &Path, args: &[&str]) -> String {
+        let date = format!("2024-01-{:02}T12:00:00Z", self.day + 1);
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Ada Lovelace")
+            .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+            .env("GIT_COMMITTER_NAME", "Ada Lovelace")
+            .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        self.git_in(&self.dir, args)
+    }
+
+    fn write(&self, path: &str, content: &str) {
+        let p = self.dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+
+    /// Commits everything in the work tree; returns the commit id.
+    fn commit(&mut self, message: &str) -> String {
+        self.day += 1;
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    /// Runs `pyguard history --format json` with extra arguments on `path`.
+    fn scan(&self, path: &Path, extra: &[&str]) -> Output {
+        pyguard()
+            .env("HOME", &self.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["history", "--format", "json"])
+            .args(extra)
+            .arg(path)
+            .output()
+            .unwrap()
+    }
+}
+
+/// The known history:
+///
+/// ```text
+/// c1 add app.py (token, line 2)       main
+/// c2 delete app.py
+/// ├── c3 add config/settings.py (token, line 3)     feature
+/// ├── c4 add lib/keys.py (token, line 1)            main
+/// ├── c5 add tagged.py (AWS key)                    tag v0-leak only
+/// m  merge feature into main
+/// c6 rename lib/keys.py -> lib/credentials.py       main
+/// ```
+///
+/// Packed in two packs (after c2 and after c4); the rest stays loose.
+struct Known {
+    repo: Repo,
+    c1: String,
+    c3: String,
+    c4: String,
+    c5: String,
+    c6: String,
+    merge: String,
+}
+
+fn known() -> Known {
+    let mut repo = Repo::new();
+    repo.write("README.md", "# demo\n");
+    repo.write("app.py", &format!("import os\nTOKEN = \"{TOKEN}\"\n"));
+    let c1 = repo.commit("add app");
+    std::fs::remove_file(repo.dir.join("app.py")).unwrap();
+    let c2 = repo.commit("remove the token");
+    repo.git(&["repack", "-q"]);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.write(
+        "config/settings.py",
+        &format!("# settings\nDEBUG = False\nGITHUB = '{TOKEN}'\n"),
+    );
+    let c3 = repo.commit("settings");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.write("lib/keys.py", &format!("KEY = \"{TOKEN}\"\n"));
+    let c4 = repo.commit("keys");
+    repo.git(&["repack", "-q"]);
+    repo.git(&["checkout", "-q", "--detach", &c2]);
+    repo.write("tagged.py", &format!("AWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n"));
+    let c5 = repo.commit("only on a tag");
+    repo.git(&["tag", "v0-leak"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.day += 1;
+    repo.git(&["merge", "-q", "--no-ff", "-m", "merge feature", "feature"]);
+    let merge = repo.git(&["rev-parse", "HEAD"]);
+    repo.git(&["mv", "lib/keys.py", "lib/credentials.py"]);
+    let c6 = repo.commit("rename keys");
+    Known {
+        repo,
+        c1,
+        c3,
+        c4,
+        c5,
+        c6,
+        merge,
+    }
+}
+
+/// Findings as (pattern id, path, line, commit id).
+fn findings(doc: &Value) -> Vec<(String, String, u64, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["pattern_id"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["commit"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The places of the finding of `pattern`, as (path, line, commit id).
+fn places(doc: &Value, pattern: &str) -> Vec<(String, u64, String)> {
+    let f = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["pattern_id"] == pattern)
+        .unwrap_or_else(|| panic!("no {pattern} finding in {doc}"));
+    f["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["line"].as_u64().unwrap(),
+                p["commit"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn place(path: &str, line: u64, commit: &str) -> (String, u64, String) {
+    (path.to_string(), line, commit.to_string())
+}
+
+#[test]
+fn every_ref_is_scanned_and_each_secret_is_attributed_to_its_introducing_commits() {
+    let k = known();
+    let out = k.repo.scan(&k.repo.dir, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    // One finding per secret, at its earliest place: the deleted app.py and the tag-only file.
+    assert_eq!(
+        findings(&doc),
+        [
+            ("github-token".into(), "app.py".into(), 2, k.c1.clone()),
+            (
+                "aws-access-key-id".into(),
+                "tagged.py".into(),
+                1,
+                k.c5.clone()
+            ),
+        ]
+    );
+    // Every place, each with the commit that introduced the secret there: not the merge
+    // (settings.py came from feature), and the rename introduces the new path.
+    assert_eq!(
+        places(&doc, "github-token"),
+        [
+            place("app.py", 2, &k.c1),
+            place("config/settings.py", 3, &k.c3),
+            place("lib/keys.py", 1, &k.c4),
+            place("lib/credentials.py", 1, &k.c6),
+        ]
+    );
+    let f = &doc["findings"][0];
+    assert_eq!(f["commit"]["author"], "Ada Lovelace <ada@example.com>");
+    assert_eq!(f["commit"]["date"], "2024-01-02T12:00:00+00:00");
+    assert_eq!(f["commit"]["summary"], "add app");
+    assert_eq!(f["source"], "commit");
+    assert_eq!(f["secret"], "ghp_…", "redacted by default");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(TOKEN));
+    let s = &doc["summary"];
+    assert_eq!(s["commits"], 7);
+    // README, app.py, settings.py, keys.py, tagged.py: the renamed file is the same blob.
+    assert_eq!(s["unique_blobs"], 5);
+    assert_eq!(s["files_scanned"], 5);
+    assert_eq!(s["errors"].as_array().unwrap().len(), 0);
+    assert_ne!(k.merge, k.c6);
+}
+
+#[test]
+fn human_report_shows_the_commit_and_the_other_places() {
+    let k = known();
+    let out = pyguard()
+        .env("HOME", &k.repo.home)
+        .current_dir(&k.repo.dir)
+        .arg("history")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("--> app.py:2:10"), "{text}");
+    assert!(
+        text.contains(&format!("commit {} 2024-01-02T12:00:00+00:00", &k.c1[..12])),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "also lib/credentials.py:1:8 (commit {}",
+            &k.c6[..12]
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 findings (2 blocking, 0 warnings) in 7 commits, 5 unique blobs"),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "{text}");
+}
+
+#[test]
+fn branch_range_and_since_narrow_the_commits() {
+    let k = known();
+    let dir = &k.repo.dir;
+    let doc = json(&k.repo.scan(dir, &["--branch", "feature"]));
+    assert_eq!(doc["summary"]["commits"], 3);
+    assert_eq!(
+        places(&doc, "github-token"),
+        [
+            place("app.py", 2, &k.c1),
+            place("config/settings.py", 3, &k.c3)
+        ]
+    );
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+
+    // c4..main: feature's commit comes in through the merge; lib/keys.py was already in c4.
+    let range = format!("{}..main", k.c4);
+    let doc = json(&k.repo.scan(dir, &["--range", &range]));
+    assert_eq!(doc["summary"]["commits"], 3, "{doc}");
+    assert_eq!(
+        places(&doc, "github-token"),
+        [
+            place("config/settings.py", 3, &k.c3),
+            place("lib/credentials.py", 1, &k.c6)
+        ]
+    );
+
+    // Since c4's date: c3 is older, so settings.py is not new in the merge either.
+    let doc = json(&k.repo.scan(dir, &["--since", "2024-01-05T00:00:00Z"]));
+    assert_eq!(
+        places(&doc, "github-token"),
+        [
+            place("lib/keys.py", 1, &k.c4),
+            place("lib/credentials.py", 1, &k.c6)
+        ]
+    );
+    assert_eq!(places(&doc, "aws-access-key-id").len(), 1);
+}
+
+#[test]
+fn bare_clone_gives_the_same_findings() {
+    let k = known();
+    let bare = k.repo.dir.parent().unwrap().join("bare.git");
+    k.repo
+        .git(&["clone", "-q", "--mirror", ".", bare.to_str().unwrap()]);
+    let out = k.repo.scan(&bare, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(places(&doc, "github-token").len(), 4);
+    assert_eq!(
+        places(&doc, "aws-access-key-id"),
+        [place("tagged.py", 1, &k.c5)]
+    );
+}
+
+#[test]
+fn shallow_clone_attributes_to_its_boundary_commit() {
+    let k = known();
+    let shallow = k.repo.dir.parent().unwrap().join("shallow");
+    let url = format!("file://{}", k.repo.dir.display());
+    k.repo.git(&[
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        &url,
+        shallow.to_str().unwrap(),
+    ]);
+    let out = k.repo.scan(&shallow, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["commits"], 1);
+    assert_eq!(
+        places(&doc, "github-token"),
+        [
+            place("config/settings.py", 3, &k.c6),
+            place("lib/credentials.py", 1, &k.c6)
+        ]
+    );
+}
+
+#[test]
+fn lfs_pointers_binary_and_large_blobs_are_skipped_and_counted() {
+    let mut repo = Repo::new();
+    repo.write(
+        "model.bin",
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
+    );
+    repo.write("blob.dat", &format!("\0\0binary {TOKEN}\n"));
+    repo.write("big.py", &format!("x = 1\n{}\n", "#".repeat(4000)));
+    repo.write("ok.py", "print('hi')\n");
+    repo.commit("assets");
+    let out = repo.scan(&repo.dir, &["--max-file-size", "1KB"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = json(&out)["summary"].clone();
+    assert_eq!(s["skipped_lfs"], 1);
+    assert_eq!(s["skipped_binary"], 1);
+    assert_eq!(s["skipped_too_large"][0]["path"], "big.py");
+    assert_eq!(s["files_scanned"], 1);
+    assert_eq!(s["unique_blobs"], 4);
+}
+
+#[test]
+fn corrupt_object_is_reported_and_the_scan_goes_on() {
+    let mut repo = Repo::new();
+    repo.write("app.py", &format!("TOKEN = \"{TOKEN}\"\n"));
+    repo.write("clean.py", "print('clean')\n");
+    repo.commit("one");
+    let clean = repo.git(&["rev-parse", "HEAD:clean.py"]);
+    let loose = repo
+        .dir
+        .join(".git/objects")
+        .join(&clean[..2])
+        .join(&clean[2..]);
+    let mut perms = std::fs::metadata(&loose).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&loose, perms).unwrap();
+    std::fs::write(&loose, b"this is not zlib data").unwrap();
+    let out = repo.scan(&repo.dir, &[]);
+    assert_eq!(out.status.code(), Some(2), "errors win over findings");
+    let doc = json(&out);
+    assert_eq!(findings(&doc).len(), 1, "the other blob was still scanned");
+    let errors = doc["summary"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let err = errors[0].as_str().unwrap();
+    assert!(err.contains("clean.py") && err.contains(&clean), "{err}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&clean));
+}
+
+#[test]
+fn missing_pack_is_an_error() {
+    let mut repo = Repo::new();
+    repo.write("app.py", "print('x')\n");
+    repo.commit("one");
+    repo.git(&["gc", "-q"]);
+    for e in std::fs::read_dir(repo.dir.join(".git/objects/pack")).unwrap() {
+        std::fs::remove_file(e.unwrap().path()).unwrap();
+    }
+    let out = repo.scan(&repo.dir, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("missing from the object store"), "{stderr}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let repo = Repo::new(); // no commits yet
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (vec![repo.dir.display().to_string()], "no commits"),
+        (
+            vec![repo
+                .dir
+                .parent()
+                .unwrap()
+                .join("home")
+                .display()
+                .to_string()],
+            "not a git repository",
+        ),
+        (
+            vec![repo.dir.join("nope").display().to_string()],
+            "no such file",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = pyguard()
+            .env("HOME", &repo.home)
+            .env("GIT_CEILING_DIRECTORIES", repo.dir.parent().unwrap())
+            .arg("history")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+    let k = known();
+    for (flag, value, expected) in [
+        ("--branch", "no-such-branch", "no branch, tag or ref named"),
+        ("--range", "nope..main", "invalid revision range"),
+        ("--since", "not a date", "invalid --since date"),
+    ] {
+        let out = k.repo.scan(&k.repo.dir, &[flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{flag} {value}: {stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+}
