@@ -10,8 +10,8 @@ use tempfile::TempDir;
 
 use crate::common::{json, pyguard};
 
-const TOKEN: &str = "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";
-const AWS_KEY: &str = "AKIAZZZZG6ZDMEN4KHVD";
+const TOKEN: &str = "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"; // pyguard: allow[github-token] test fixture
+const AWS_KEY: &str = "AKIAZZZZG6ZDMEN4KHVD"; // pyguard: allow[aws-access-key-id] test fixture
 
 /// A repository built commit by commit, with an isolated HOME and fixed dates (one day
 /// apart, starting 2024-01-01) so that commit ids and attribution are deterministic.
