@@ -20,6 +20,9 @@ pub mod validate;
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -49,7 +52,16 @@ pub struct Match {
 #[derive(Debug)]
 pub struct Matcher {
     patterns: Vec<Pattern>,
+    /// The keyword automaton as a contiguous NFA: built in about 2 ms, so a hook that scans a
+    /// few kilobytes starts fast.
     keywords: AhoCorasick,
+    /// The same keywords as a DFA (about 40% faster to search, three times slower to build),
+    /// built once the matcher has seen [`DFA_AFTER_BYTES`]: a tree or history scan.
+    keywords_dfa: OnceLock<Option<AhoCorasick>>,
+    /// The keywords, in automaton order, for building the DFA later.
+    words: Vec<Vec<u8>>,
+    /// Bytes searched so far, to decide when the DFA pays for itself.
+    searched: AtomicU64,
     /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
     triggers: Vec<Vec<usize>>,
     /// Patterns that run over the dependency regions of manifests instead of keyword windows.
@@ -158,27 +170,36 @@ impl Matcher {
                 }
             }
         }
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .or_else(|_| {
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&words)
-            })
+        let keywords = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA)
             .context("failed to build the keyword prefilter")?;
         let file_globs = FileGlobs::new(&patterns)?;
         Ok(Matcher {
             patterns,
             keywords,
+            keywords_dfa: OnceLock::new(),
+            words,
+            searched: AtomicU64::new(0),
             triggers,
             dependency_patterns,
             whole_file,
             file_globs,
         })
+    }
+
+    /// The keyword automaton to search `len` more bytes with: the NFA until the matcher has
+    /// searched enough for the DFA's build time to pay off, then the DFA. Both number the
+    /// keywords alike, so triggers do not depend on which one ran.
+    fn prefilter(&self, len: usize) -> &AhoCorasick {
+        let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
+        if before + len as u64 >= DFA_AFTER_BYTES {
+            if let Some(dfa) = self
+                .keywords_dfa
+                .get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA).ok())
+            {
+                return dfa;
+            }
+        }
+        &self.keywords
     }
 
     /// The file patterns that fire on `path` alone (no content check). Used for content that
@@ -239,7 +260,7 @@ impl Matcher {
             }
         }
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
-        for hit in self.keywords.find_overlapping_iter(bytes) {
+        for hit in self.prefilter(bytes.len()).find_overlapping_iter(bytes) {
             let mut line: Option<(usize, usize)> = None;
             for &p in &self.triggers[hit.pattern().as_usize()] {
                 let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
@@ -472,6 +493,20 @@ fn whole_file_match(pattern: usize) -> Match {
     }
 }
 
+/// After how many searched bytes the keyword DFA is built (see [`Matcher::prefilter`]).
+const DFA_AFTER_BYTES: u64 = 4 << 20;
+
+fn keyword_automaton(
+    words: &[Vec<u8>],
+    kind: AhoCorasickKind,
+) -> Result<AhoCorasick, aho_corasick::BuildError> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(words)
+}
+
 /// Entropy floor, validator and placeholder filter for one captured value.
 fn passes_gates(pattern: &Pattern, value: &[u8]) -> bool {
     if let Some(min) = pattern.spec.min_entropy {
@@ -645,6 +680,24 @@ patterns:
         // By path alone (binary content): only patterns without a content check.
         assert_eq!(id(&m.find_by_path("b.store")), ["demo-store"]);
         assert!(m.find_by_path("k.pem").is_empty());
+    }
+
+    #[test]
+    fn keyword_nfa_and_dfa_find_the_same_matches() {
+        // The matcher switches from the NFA to the DFA after DFA_AFTER_BYTES; the keyword
+        // numbering (and so the triggered patterns) must not change with it.
+        let m = matcher(TOKEN);
+        let small = b"k = demo_Q8z3LkP0vW2x\n";
+        let (before, _) = m.find("a.py", small);
+        assert!(m.keywords_dfa.get().is_none());
+        let mut big = vec![b'x'; DFA_AFTER_BYTES as usize];
+        big.extend_from_slice(b"\nk = demo_Q8z3LkP0vW2x\n");
+        let (in_big, _) = m.find("a.py", &big);
+        assert!(m.keywords_dfa.get().is_some_and(Option::is_some));
+        assert_eq!(in_big.len(), 1);
+        let (after, _) = m.find("a.py", small);
+        assert_eq!(before, after);
+        assert_eq!(before.len(), 1);
     }
 
     #[test]
