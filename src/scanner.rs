@@ -115,7 +115,13 @@ impl Scanner {
         let path = extract
             .and_then(|e| e.glob_path.as_deref())
             .unwrap_or(&chunk.path);
-        let (matches, errors) = self.matcher.find(path, &chunk.bytes);
+        let focus = chunk
+            .added_lines
+            .as_deref()
+            .map(|lines| added_byte_ranges(&chunk.bytes, chunk.first_line, lines));
+        let (matches, errors) = self
+            .matcher
+            .find_focused(path, &chunk.bytes, focus.as_deref());
         let mut findings = finding::build(&self.matcher, chunk, &matches);
         if let Some((line, column)) = extract.and_then(|e| e.at) {
             for f in &mut findings {
@@ -126,8 +132,37 @@ impl Scanner {
     }
 }
 
+/// The byte ranges of the given line ranges (numbered from `first_line`) in `bytes`.
+fn added_byte_ranges(
+    bytes: &[u8],
+    first_line: u32,
+    lines: &[std::ops::RangeInclusive<u32>],
+) -> Vec<std::ops::Range<usize>> {
+    // starts[i] is the offset of line first_line + i.
+    let mut starts = vec![0usize];
+    starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+    let offset = |line: u32| -> usize {
+        let i = line.saturating_sub(first_line) as usize;
+        starts.get(i).copied().unwrap_or(bytes.len())
+    };
+    lines
+        .iter()
+        .map(|r| offset(*r.start())..offset(r.end().saturating_add(1)))
+        .filter(|r| r.start < r.end)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn added_lines_become_byte_ranges() {
+        let text = b"one\ntwo\nthree\nfour";
+        let r = super::added_byte_ranges(text, 1, &[2..=3, 4..=4, 9..=9]);
+        assert_eq!(r, vec![4..14, 14..18]);
+        // Numbered from a later first line (an extract).
+        assert_eq!(super::added_byte_ranges(text, 10, &[10..=10]), vec![0..4]);
+    }
+
     use super::*;
     use crate::source::Provenance;
 

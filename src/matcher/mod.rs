@@ -251,6 +251,19 @@ impl Matcher {
     /// Returns an error only when a pattern's regex cannot be compiled (a broken user pattern);
     /// the matches of every other pattern are still returned alongside in that case.
     pub fn find(&self, path: &str, bytes: &[u8]) -> (Vec<Match>, Vec<anyhow::Error>) {
+        self.find_focused(path, bytes, None)
+    }
+
+    /// Like [`Matcher::find`], but regexes run only in windows that overlap one of the `focus`
+    /// byte ranges (the lines a commit adds): a hook does not compile or run the regexes
+    /// that only the file's unchanged lines trigger. Matches may still extend past the focus;
+    /// the caller decides which to keep.
+    pub fn find_focused(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        focus: Option<&[Range<usize>]>,
+    ) -> (Vec<Match>, Vec<anyhow::Error>) {
         let mut applies: Vec<Option<bool>> = vec![None; self.patterns.len()];
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
@@ -279,6 +292,9 @@ impl Matcher {
             }
         }
         self.dependency_windows(path, bytes, &mut windows);
+        if let Some(focus) = focus {
+            windows.retain(|&(_, ws, we)| focus.iter().any(|r| r.start < we && ws < r.end));
+        }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
         let mut errors = Vec::new();
