@@ -96,3 +96,20 @@ impl<'a> Chunk<'a> {
         }
     }
 }
+
+/// Runs the git CLI in `dir` for unit tests, isolated from the user's configuration and from
+/// any repository the test process itself runs in (a hook sets `GIT_DIR`).
+#[cfg(test)]
+pub(crate) fn test_git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}

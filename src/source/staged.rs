@@ -335,21 +335,8 @@ mod tests {
     //! CLI, which writes the cache tree the fast path relies on.
     use super::*;
     use std::path::Path;
-    use std::process::Command;
 
-    fn git(dir: &Path, args: &[&str]) {
-        let out = Command::new("git")
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", dir)
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    }
+    use super::super::test_git as git;
 
     fn write(dir: &Path, path: &str, text: &str) {
         let p = dir.join(path);
