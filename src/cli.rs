@@ -69,6 +69,10 @@ pub struct BaselineArgs {
     /// Drop entries that no longer match any finding; add none.
     #[arg(long)]
     pub prune: bool,
+    /// Baseline every finding in the repository's history (all refs) instead of the
+    /// working tree.
+    #[arg(long)]
+    pub history: bool,
     /// Skip paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,

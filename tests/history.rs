@@ -476,3 +476,47 @@ fn bad_input_is_one_line_and_exit_2() {
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     }
 }
+
+#[test]
+fn a_history_baseline_suppresses_every_historical_finding_but_not_a_new_one() {
+    // `pyguard baseline --history` records what the whole history holds, so that adopting
+    // pyguard on an old repository starts from a clean `pyguard history`.
+    let mut k = known();
+    let before = k.repo.scan(&k.repo.dir, &[]);
+    assert_eq!(before.status.code(), Some(1));
+    let written = pyguard()
+        .env("HOME", &k.repo.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["baseline", "--history"])
+        .arg(&k.repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(written.status.code(), Some(0), "{written:?}");
+    let text = std::fs::read_to_string(k.repo.dir.join(".pyguard-baseline.json")).unwrap();
+    assert!(
+        !text.contains(TOKEN) && !text.contains(AWS_KEY),
+        "secret written: {text}"
+    );
+    let after = k.repo.scan(&k.repo.dir, &[]);
+    assert_eq!(
+        after.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+    assert!(json(&after)["findings"].as_array().unwrap().is_empty());
+    // A different secret committed later is still reported.
+    k.repo
+        .write("new.py", "t = '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'\n"); // pyguard: allow[github-token] test fixture
+    k.repo.commit("add a new token");
+    let newer = k.repo.scan(&k.repo.dir, &[]);
+    assert_eq!(newer.status.code(), Some(1));
+    let doc = json(&newer);
+    let paths: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths, ["new.py"], "{doc:#}");
+}

@@ -6,6 +6,7 @@
 //! Scanning is `scan`'s; the file format and matching are `suppress`'s.
 
 use std::collections::HashSet;
+use std::io::IsTerminal as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -14,8 +15,10 @@ use anyhow::{bail, Result};
 
 use super::scan;
 use crate::cli::BaselineArgs;
+use crate::cmd::history;
 use crate::matcher::Matcher;
 use crate::scanner::Scanner;
+use crate::source::history::Selection;
 use crate::suppress::{self, Baseline, Suppressor};
 
 /// Runs `pyguard baseline`.
@@ -36,7 +39,18 @@ pub fn run(args: &BaselineArgs) -> Result<u8> {
     let scanner = Scanner::new(Matcher::new(config.patterns()?)?);
     // Inline comments and allow regexes still apply: what they suppress needs no entry.
     let suppressor = Suppressor::new(&config, None);
-    let report = scan::scan_paths(&[root], &args.exclude, &config, &scanner, &suppressor)?;
+    let report = if args.history {
+        let show_progress = std::io::stderr().is_terminal() && !args.output.quiet;
+        history::scan_history(
+            &root,
+            &Selection::default(),
+            (&scanner, &suppressor),
+            &config,
+            show_progress,
+        )?
+    } else {
+        scan::scan_paths(&[root], &args.exclude, &config, &scanner, &suppressor)?
+    };
     if !report.summary.errors.is_empty() {
         bail!(
             "{} path(s) could not be scanned (see above); the baseline was not written",

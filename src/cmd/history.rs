@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::HistoryArgs;
 use crate::cmd::scan;
+use crate::config::Config;
 use crate::finding::{self, Finding, Place};
 use crate::matcher::Matcher;
 use crate::pattern;
@@ -43,25 +44,40 @@ pub fn run(args: &HistoryArgs) -> Result<u8> {
         range: args.range.clone(),
         since,
     };
-    let repo = history::open(args.repo.as_deref().unwrap_or(Path::new(".")))?;
     let show_progress = std::io::stderr().is_terminal() && !args.output.quiet;
+    let mut report = scan_history(
+        args.repo.as_deref().unwrap_or(Path::new(".")),
+        &selection,
+        (&scanner, &suppressor),
+        &config,
+        show_progress,
+    )?;
+    report.summary.elapsed = started.elapsed();
+    scan::emit(&report, scanner.matcher().patterns(), &args.output, &config)
+}
+
+/// Scans the commits `selection` picks in the repository at `repo`, each unique blob once,
+/// and returns the sorted report with every finding attributed (errors already printed).
+/// Shared by `pyguard history` and `pyguard baseline --history`.
+pub fn scan_history(
+    repo: &Path,
+    selection: &Selection,
+    (scanner, suppressor): (&Scanner, &Suppressor),
+    config: &Config,
+    show_progress: bool,
+) -> Result<Report> {
+    let repo = history::open(repo)?;
     let spinner = show_progress.then(|| {
         let pb = ProgressBar::new_spinner().with_message("reading commits and trees");
         pb.enable_steady_tick(Duration::from_millis(100));
         pb
     });
-    let plan = history::plan(repo, &selection)?;
+    let plan = history::plan(repo, selection)?;
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
     let groups = PathGroups::new(&plan, scanner.matcher().patterns());
-    let scan = scan_blobs(
-        &plan,
-        &groups,
-        (&scanner, &suppressor),
-        &config,
-        show_progress,
-    );
+    let scan = scan_blobs(&plan, &groups, (scanner, suppressor), config, show_progress);
 
     let mut report = Report::default();
     let mut errors: Vec<String> = plan.errors.clone();
@@ -82,10 +98,9 @@ pub fn run(args: &HistoryArgs) -> Result<u8> {
         let _ = writeln!(anstream::stderr(), "pyguard: error: {line}");
     }
     report.summary.errors = errors;
-    report.summary.elapsed = started.elapsed();
     report.summary.skipped_large.sort();
     report.sort();
-    scan::emit(&report, scanner.matcher().patterns(), &args.output, &config)
+    Ok(report)
 }
 
 /// Parses `--since`: any date git accepts (`2024-01-31`, RFC 2822, ISO 8601, `2 weeks ago`).
