@@ -541,3 +541,28 @@ fn scan_staged_reports_a_wholly_added_key_once_and_skips_binaries() {
     assert_eq!(findings[0]["source"], "staged");
     assert_eq!(doc["summary"]["skipped_binary"], 1, "{doc}");
 }
+
+#[test]
+fn the_hook_notes_baseline_entries_for_files_that_are_gone() {
+    // The hook honours the baseline and, since it sees only staged files, warns about the
+    // entries it can tell are stale: those whose file no longer exists.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("old.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "old secret");
+    sb.pyguard(&repo).arg("baseline").assert().success();
+    sb.ok(&repo, &["add", ".pyguard-baseline.json"]);
+    let out = sb.git(&repo, &["commit", "-q", "-m", "baseline"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!text(&out).contains("baseline entr"), "{}", text(&out));
+    sb.ok(&repo, &["rm", "-q", "old.py"]);
+    write_tree(&repo, &[("new.py", "print('hi')\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-q", "-m", "drop old"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 baseline entry points at files that no longer exist"),
+        "{}",
+        text(&out)
+    );
+}

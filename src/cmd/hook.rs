@@ -182,8 +182,30 @@ fn pre_commit() -> Result<u8> {
         return Ok(0);
     }
     let gate = Gatekeeper::new(config, |_| true)?;
+    note_stale_baseline(&gate);
     let report = gate.scan(changes, started);
     verdict(&report, &gate, Gate::Commit)
+}
+
+/// Warns about baseline entries whose file no longer exists. The hook sees only the staged
+/// files, so it cannot tell every stale entry (`pyguard scan` over the project can); an entry
+/// for a file that is gone from the work tree is stale for sure.
+fn note_stale_baseline(gk: &Gatekeeper) {
+    let Some(baseline) = gk.suppressor.baseline() else {
+        return;
+    };
+    let gone = baseline
+        .entries
+        .iter()
+        .filter(|e| !gk.config.root.join(&e.path).exists())
+        .count();
+    if gone > 0 {
+        let _ = writeln!(
+            anstream::stderr(),
+            "pyguard: note: {gone} baseline {} at files that no longer exist; `pyguard baseline --prune` drops stale entries",
+            if gone == 1 { "entry points" } else { "entries point" }
+        );
+    }
 }
 
 fn commit_msg(file: &Path) -> Result<u8> {
