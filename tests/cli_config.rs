@@ -5,7 +5,7 @@
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-use crate::common::{json, pyguard, write_tree};
+use crate::common::{json, pyguard, scan_json as scan, write_tree};
 
 /// An AWS access key id (made up: `AKIA` + 16 random base32 characters).
 pub const KEY: &str = "AKIAQ7RMW3XT5PLK2JHN"; // pyguard: allow[aws-access-key-id]
@@ -26,17 +26,6 @@ fn tree(config: &str) -> TempDir {
         std::fs::write(dir.path().join(".pyguard.yaml"), config).unwrap();
     }
     dir
-}
-
-/// Runs `pyguard scan -f json .` in `dir`; returns (exit code, report, stderr).
-fn scan(dir: &TempDir) -> (i32, serde_json::Value, String) {
-    let out = pyguard()
-        .current_dir(dir.path())
-        .args(["scan", "-f", "json", "."])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out.status.code().unwrap(), json(&out), stderr)
 }
 
 /// (path, pattern id) of every finding.

@@ -6,7 +6,7 @@ use predicates::prelude::*;
 use tempfile::TempDir;
 
 use crate::cli_config::KEY;
-use crate::common::{json, pyguard, write_tree};
+use crate::common::{pyguard, scan_json as scan, write_tree};
 
 /// A second made-up AWS access key id.
 const KEY2: &str = "AKIAV4NPX6QW2ZKTR7BM"; // pyguard: allow[aws-access-key-id]
@@ -15,20 +15,6 @@ fn dir_with(files: &[(&str, &str)]) -> TempDir {
     let dir = TempDir::new().unwrap();
     write_tree(dir.path(), files);
     dir
-}
-
-/// Runs `pyguard scan -f json .` in `dir`.
-fn scan(dir: &TempDir) -> (i32, serde_json::Value, String) {
-    let out = pyguard()
-        .current_dir(dir.path())
-        .args(["scan", "-f", "json", "."])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        json(&out),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn counts(doc: &serde_json::Value) -> (usize, usize) {

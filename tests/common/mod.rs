@@ -31,3 +31,14 @@ pub fn json(out: &std::process::Output) -> serde_json::Value {
         )
     })
 }
+
+/// Runs `pyguard scan -f json .` in `dir`; returns (exit code, report, stderr).
+pub fn scan_json(dir: &tempfile::TempDir) -> (i32, serde_json::Value, String) {
+    let out = pyguard()
+        .current_dir(dir.path())
+        .args(["scan", "-f", "json", "."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.code().unwrap(), json(&out), stderr)
+}
