@@ -474,6 +474,10 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
         problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
     }
+    // Focused scans search only whole lines, so a keyword must not span lines.
+    if let Some(k) = spec.keywords.iter().find(|k| k.contains(['\n', '\r'])) {
+        problems.push(format!("keyword {k:?} contains a line break"));
+    }
     if let Some(e) = spec.min_entropy {
         if !(0.0..=8.0).contains(&e) {
             problems.push(format!("min_entropy {e} is outside 0..=8 bits per byte"));

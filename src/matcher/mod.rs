@@ -52,17 +52,14 @@ pub struct Match {
 #[derive(Debug)]
 pub struct Matcher {
     patterns: Vec<Pattern>,
-    /// The keyword automaton as a contiguous NFA: built in about 2 ms, so a hook that scans a
-    /// few kilobytes starts fast.
-    keywords: AhoCorasick,
-    /// The same keywords as a DFA (about 40% faster to search, three times slower to build),
-    /// built once the matcher has seen [`DFA_AFTER_BYTES`]: a tree or history scan.
-    keywords_dfa: OnceLock<Option<AhoCorasick>>,
-    /// The keywords, in automaton order, for building the DFA later.
+    /// Every keyword in one automaton, for scans of whole files; built on first use.
+    keywords: OnceLock<Keywords>,
+    /// The keywords split by how many lines their patterns' windows reach, for focused scans
+    /// (see [`Matcher::find_focused`]); built on first use.
+    tiers: OnceLock<Vec<Tier>>,
+    /// Every keyword, lower-cased; its index is its slot in `triggers`.
     words: Vec<Vec<u8>>,
-    /// Bytes searched so far, to decide when the DFA pays for itself.
-    searched: AtomicU64,
-    /// For each keyword (by Aho-Corasick pattern index), the patterns it triggers.
+    /// For each keyword slot, the patterns it triggers.
     triggers: Vec<Vec<usize>>,
     /// Patterns that run over the dependency regions of manifests instead of keyword windows.
     dependency_patterns: Vec<usize>,
@@ -170,15 +167,12 @@ impl Matcher {
                 }
             }
         }
-        let keywords = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA)
-            .context("failed to build the keyword prefilter")?;
         let file_globs = FileGlobs::new(&patterns)?;
         Ok(Matcher {
             patterns,
-            keywords,
-            keywords_dfa: OnceLock::new(),
+            keywords: OnceLock::new(),
+            tiers: OnceLock::new(),
             words,
-            searched: AtomicU64::new(0),
             triggers,
             dependency_patterns,
             whole_file,
@@ -186,20 +180,49 @@ impl Matcher {
         })
     }
 
-    /// The keyword automaton to search `len` more bytes with: the NFA until the matcher has
-    /// searched enough for the DFA's build time to pay off, then the DFA. Both number the
-    /// keywords alike, so triggers do not depend on which one ran.
-    fn prefilter(&self, len: usize) -> &AhoCorasick {
-        let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
-        if before + len as u64 >= DFA_AFTER_BYTES {
-            if let Some(dfa) = self
-                .keywords_dfa
-                .get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA).ok())
-            {
-                return dfa;
+    /// The automaton over every keyword.
+    fn keywords(&self) -> &Keywords {
+        self.keywords
+            .get_or_init(|| Keywords::new(self.words.clone(), (0..self.words.len()).collect()))
+    }
+
+    /// The keywords in tiers by reach: a keyword's reach is the most lines a window around
+    /// one of its hits extends on either side (`max_lines - 1` of the patterns it triggers),
+    /// rounded up to one of [`TIER_REACH`] so that there are few automata.
+    fn tiers(&self) -> &[Tier] {
+        self.tiers.get_or_init(|| {
+            let mut by_reach: std::collections::BTreeMap<usize, Vec<usize>> =
+                std::collections::BTreeMap::new();
+            let max = self
+                .patterns
+                .iter()
+                .map(|p| p.spec.max_lines.saturating_sub(1) as usize)
+                .max()
+                .unwrap_or(0);
+            for (slot, pats) in self.triggers.iter().enumerate() {
+                let reach = pats
+                    .iter()
+                    .map(|&p| self.patterns[p].spec.max_lines.saturating_sub(1) as usize)
+                    .max()
+                    .unwrap_or(0);
+                let bucket = TIER_REACH
+                    .iter()
+                    .copied()
+                    .find(|&r| reach <= r)
+                    .unwrap_or(max);
+                by_reach.entry(bucket).or_default().push(slot);
             }
-        }
-        &self.keywords
+            by_reach
+                .into_iter()
+                .map(|(reach, slots)| Tier {
+                    reach,
+                    keywords: Keywords::new(
+                        slots.iter().map(|&s| self.words[s].clone()).collect(),
+                        slots,
+                    ),
+                })
+                .collect()
+        })
     }
 
     /// The file patterns that fire on `path` alone (no content check). Used for content that
@@ -273,15 +296,14 @@ impl Matcher {
             }
         }
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
-        for hit in self.prefilter(bytes.len()).find_overlapping_iter(bytes) {
+        let mut on_hit = |slot: usize, hit_start: usize, hit_end: usize| {
             let mut line: Option<(usize, usize)> = None;
-            for &p in &self.triggers[hit.pattern().as_usize()] {
+            for &p in &self.triggers[slot] {
                 let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
                 if !ok {
                     continue;
                 }
-                let (ls, le) =
-                    *line.get_or_insert_with(|| line_bounds(bytes, hit.start(), hit.end()));
+                let (ls, le) = *line.get_or_insert_with(|| line_bounds(bytes, hit_start, hit_end));
                 if last_line[p] == ls {
                     continue;
                 }
@@ -290,14 +312,14 @@ impl Matcher {
                 let (ws, we) = widen(bytes, ls, le, extra);
                 windows.push((p, ws, we));
             }
-        }
+        };
+        let mut errors = self.search_keywords(bytes, focus, &mut on_hit);
         self.dependency_windows(path, bytes, &mut windows);
         if let Some(focus) = focus {
             windows.retain(|&(_, ws, we)| focus.iter().any(|r| r.start < we && ws < r.end));
         }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
-        let mut errors = Vec::new();
         let mut matches = self.find_files(path, bytes, &mut errors);
         let mut i = 0;
         while i < windows.len() {
@@ -370,6 +392,77 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Reports every keyword hit (slot, start, end) that can matter: everywhere without a
+    /// focus; with one, only hits whose windows can reach a focused line.
+    fn search_keywords(
+        &self,
+        bytes: &[u8],
+        focus: Option<&[Range<usize>]>,
+        on_hit: &mut dyn FnMut(usize, usize, usize),
+    ) -> Vec<anyhow::Error> {
+        let mut errors = Vec::new();
+        match focus {
+            None => {
+                let keywords = self.keywords();
+                match keywords.automaton(bytes.len()) {
+                    Ok(automaton) => {
+                        for hit in automaton.find_overlapping_iter(bytes) {
+                            let slot = keywords.slots[hit.pattern().as_usize()];
+                            on_hit(slot, hit.start(), hit.end());
+                        }
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+            // Only hits whose windows can reach a focused line matter: search each tier's
+            // keywords over the focus widened by the tier's reach, whole lines only (keywords
+            // hold no line break, so none straddles a range's edge).
+            Some(focus) => {
+                let lower: OnceCell<Vec<u8>> = OnceCell::new();
+                for tier in self.tiers() {
+                    let automaton = match tier.keywords.automaton(0) {
+                        Ok(a) => a,
+                        Err(e) => {
+                            errors.push(e);
+                            break;
+                        }
+                    };
+                    for r in reach_ranges(bytes, focus, tier.reach) {
+                        let Some(packed) = &tier.keywords.packed else {
+                            let automaton = tier.keywords.automaton(r.len()).unwrap_or(automaton);
+                            for hit in automaton.find_overlapping_iter(&bytes[r.clone()]) {
+                                let slot = tier.keywords.slots[hit.pattern().as_usize()];
+                                on_hit(slot, r.start + hit.start(), r.start + hit.end());
+                            }
+                            continue;
+                        };
+                        // A few keywords: a SIMD search (Teddy) over the lower-cased text finds
+                        // the lines holding any of them, and the automaton then finds every
+                        // (overlapping) keyword in those lines only.
+                        let lower = lower.get_or_init(|| bytes.to_ascii_lowercase());
+                        let mut done = r.start;
+                        for m in packed.find_iter(&lower[r.clone()]) {
+                            let at = r.start + m.start();
+                            if at < done {
+                                continue;
+                            }
+                            let ls = memchr::memrchr(b'\n', &bytes[r.start..at])
+                                .map_or(r.start, |i| r.start + i + 1);
+                            let le = memchr::memchr(b'\n', &bytes[at..r.end])
+                                .map_or(r.end, |i| at + i + 1);
+                            for hit in automaton.find_overlapping_iter(&bytes[ls..le]) {
+                                let slot = tier.keywords.slots[hit.pattern().as_usize()];
+                                on_hit(slot, ls + hit.start(), ls + hit.end());
+                            }
+                            done = le;
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+
     /// Windows for the dependency patterns: the requirement-name regions of a manifest.
     fn dependency_windows(
         &self,
@@ -509,8 +602,78 @@ fn whole_file_match(pattern: usize) -> Match {
     }
 }
 
-/// After how many searched bytes the keyword DFA is built (see [`Matcher::prefilter`]).
+/// After how many searched bytes a keyword DFA is built (see [`Keywords::automaton`]).
 const DFA_AFTER_BYTES: u64 = 4 << 20;
+
+/// Up to this many keywords, a tier is searched with a packed (Teddy) searcher first.
+const PACKED_MAX: usize = 64;
+
+/// The reaches (in lines) that keyword tiers are rounded up to; a reach above the last one
+/// forms a tier of its own at the largest reach of any pattern.
+const TIER_REACH: [usize; 4] = [0, 3, 12, 40];
+
+/// Keywords with the same reach (see [`Matcher::tiers`]).
+#[derive(Debug)]
+struct Tier {
+    reach: usize,
+    keywords: Keywords,
+}
+
+/// One keyword automaton: a contiguous NFA (built in about 2 ms, so that a hook scanning a
+/// few kilobytes starts fast), then a DFA (about 40% faster to search, three times slower to
+/// build) once [`DFA_AFTER_BYTES`] have been searched: a tree or history scan.
+#[derive(Debug)]
+struct Keywords {
+    words: Vec<Vec<u8>>,
+    /// For each word (by automaton pattern index), its slot in the matcher's triggers.
+    slots: Vec<usize>,
+    nfa: Result<AhoCorasick, String>,
+    dfa: OnceLock<Option<AhoCorasick>>,
+    /// A packed (SIMD) searcher over the lower-cased words, when they are few enough.
+    packed: Option<aho_corasick::packed::Searcher>,
+    searched: AtomicU64,
+}
+
+impl Keywords {
+    fn new(words: Vec<Vec<u8>>, slots: Vec<usize>) -> Self {
+        // Fails only if the automaton outgrows its limits (an enormous user keyword set);
+        // every search then reports the error.
+        let nfa = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA)
+            .map_err(|e| format!("failed to build the keyword prefilter: {e}"));
+        let packed = if words.len() <= PACKED_MAX {
+            aho_corasick::packed::Config::new()
+                .builder()
+                .extend(&words)
+                .build()
+        } else {
+            None
+        };
+        Keywords {
+            words,
+            slots,
+            nfa,
+            packed,
+            dfa: OnceLock::new(),
+            searched: AtomicU64::new(0),
+        }
+    }
+
+    /// The automaton to search `len` more bytes with: the NFA until enough bytes have been
+    /// searched for the DFA's build time to pay off, then the DFA. Both number the keywords
+    /// alike, so triggers do not depend on which one ran.
+    fn automaton(&self, len: usize) -> Result<&AhoCorasick> {
+        let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
+        if before + len as u64 >= DFA_AFTER_BYTES {
+            if let Some(dfa) = self
+                .dfa
+                .get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA).ok())
+            {
+                return Ok(dfa);
+            }
+        }
+        self.nfa.as_ref().map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
 
 fn keyword_automaton(
     words: &[Vec<u8>],
@@ -521,6 +684,41 @@ fn keyword_automaton(
         .match_kind(MatchKind::Standard)
         .kind(Some(kind))
         .build(words)
+}
+
+/// The `focus` ranges widened by `reach` whole lines on either side, merged, in order.
+fn reach_ranges(bytes: &[u8], focus: &[Range<usize>], reach: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(focus.len());
+    let mut sorted: Vec<&Range<usize>> = focus.iter().collect();
+    sorted.sort_by_key(|r| r.start);
+    for r in sorted {
+        let mut start = r.start.min(bytes.len());
+        let mut end = r.end.min(bytes.len());
+        // Back to the start of the focused line, then `reach` more lines.
+        start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+        for _ in 0..reach {
+            if start == 0 {
+                break;
+            }
+            start = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |i| i + 1);
+        }
+        // On to the end of the last focused line, then `reach` more lines.
+        if end > start && bytes[end - 1] != b'\n' {
+            end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+        }
+        for _ in 0..reach {
+            if end >= bytes.len() {
+                break;
+            }
+            end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i + 1);
+        }
+        match out.last_mut() {
+            Some(last) if start <= last.end => last.end = last.end.max(end),
+            _ if start < end => out.push(start..end),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Entropy floor, validator and placeholder filter for one captured value.
@@ -705,15 +903,87 @@ patterns:
         let m = matcher(TOKEN);
         let small = b"k = demo_Q8z3LkP0vW2x\n";
         let (before, _) = m.find("a.py", small);
-        assert!(m.keywords_dfa.get().is_none());
+        let dfa_built = |m: &Matcher| m.keywords.get().is_some_and(|k| k.dfa.get().is_some());
+        assert!(!dfa_built(&m));
         let mut big = vec![b'x'; DFA_AFTER_BYTES as usize];
         big.extend_from_slice(b"\nk = demo_Q8z3LkP0vW2x\n");
         let (in_big, _) = m.find("a.py", &big);
-        assert!(m.keywords_dfa.get().is_some_and(Option::is_some));
+        assert!(m
+            .keywords
+            .get()
+            .unwrap()
+            .dfa
+            .get()
+            .is_some_and(Option::is_some));
         assert_eq!(in_big.len(), 1);
         let (after, _) = m.find("a.py", small);
         assert_eq!(before, after);
         assert_eq!(before.len(), 1);
+    }
+
+    /// The byte range of lines `from..=to` (1-based) of `text`.
+    fn lines(text: &[u8], from: usize, to: usize) -> Range<usize> {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text).map(|i| i + 1))
+            .collect();
+        starts[from - 1]..starts.get(to).copied().unwrap_or(text.len())
+    }
+
+    #[test]
+    fn a_focused_scan_finds_what_a_full_scan_finds_on_the_focused_lines() {
+        let m = matcher(TOKEN);
+        let text = b"x = 1\nk = demo_Q8z3LkP0vW2x\ny = 2\n-----BEGIN DEMO-----\nAbc123\nXyz789\n\
+            -----END DEMO-----\nz\n";
+        let (all, _) = m.find("a.txt", text);
+        assert_eq!(all.len(), 2);
+        // What callers keep: the matches that touch a focused line.
+        let touching = |found: Vec<Match>, focus: &[Range<usize>]| -> Vec<Match> {
+            found
+                .into_iter()
+                .filter(|x| {
+                    focus
+                        .iter()
+                        .any(|r| x.span.start < r.end && r.start < x.span.end)
+                })
+                .collect()
+        };
+        for focus in [
+            vec![lines(text, 2, 2)],
+            // A line inside the block: the keyword two lines up is still searched.
+            vec![lines(text, 6, 6)],
+            vec![lines(text, 1, 1), lines(text, 9, 9)],
+            vec![lines(text, 1, 9)],
+        ] {
+            let (found, _) = m.find_focused("a.txt", text, Some(&focus));
+            assert_eq!(
+                touching(found, &focus),
+                touching(all.clone(), &focus),
+                "{focus:?}"
+            );
+        }
+        let block = [lines(text, 6, 6)];
+        assert_eq!(
+            touching(m.find_focused("a.txt", text, Some(&block)).0, &block).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn reach_ranges_widen_by_whole_lines_and_merge() {
+        let text = b"a\nbb\nccc\ndddd\ne";
+        assert_eq!(reach_ranges(text, &[lines(text, 3, 3)], 0), vec![5..9]);
+        assert_eq!(reach_ranges(text, &[lines(text, 3, 3)], 1), vec![2..14]);
+        assert_eq!(
+            reach_ranges(text, &[lines(text, 1, 1), lines(text, 5, 5)], 1),
+            vec![0..5, 9..15]
+        );
+        assert_eq!(
+            reach_ranges(text, &[lines(text, 5, 5), lines(text, 1, 1)], 2),
+            vec![0..15]
+        );
+        // A range that starts mid-line covers the whole line.
+        let mid_line = vec![Range { start: 6, end: 7 }];
+        assert_eq!(reach_ranges(text, &mid_line, 0), vec![5..9]);
     }
 
     #[test]
