@@ -520,3 +520,51 @@ fn a_history_baseline_suppresses_every_historical_finding_but_not_a_new_one() {
         .collect();
     assert_eq!(paths, ["new.py"], "{doc:#}");
 }
+
+/// A file edited in many commits: each secret is attributed to the commit that added its
+/// line, at its line in that commit's version, not to later versions that only kept it
+/// (only lines new at a path are scanned, in whatever order the pack hands blobs over).
+#[test]
+fn a_kept_line_is_attributed_to_the_commit_that_added_it() {
+    let mut repo = Repo::new();
+    let body: String = (0..40).map(|i| format!("x{i} = {i}\n")).collect();
+    repo.write("app.py", &body);
+    repo.commit("start");
+    let with_token = format!("{body}GITHUB = \"{TOKEN}\"\nend = 1\n");
+    repo.write("app.py", &with_token);
+    let added = repo.commit("add the token");
+    // Later versions move the token down and change lines around it, but keep its line and
+    // the line before it.
+    let mut text = with_token.clone();
+    for n in 0..6 {
+        text = format!("# header {n}\n{text}late{n} = {n}\n");
+        repo.write("app.py", &text);
+        repo.commit(&format!("edit {n}"));
+    }
+    text.push_str(&format!("AWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n"));
+    repo.write("app.py", &text);
+    let aws = repo.commit("add a key");
+    repo.git(&["repack", "-adq"]);
+    let first = json(&repo.scan(&repo.dir, &[]));
+    assert_eq!(
+        findings(&first),
+        [
+            ("github-token".into(), "app.py".into(), 41, added.clone()),
+            ("aws-access-key-id".into(), "app.py".into(), 55, aws.clone()),
+        ]
+    );
+    assert_eq!(
+        places(&first, "github-token"),
+        [place("app.py", 41, &added)]
+    );
+    // The same report on every run, whatever order the blobs were read in.
+    for _ in 0..3 {
+        assert_eq!(
+            json(&repo.scan(&repo.dir, &[]))["findings"],
+            first["findings"]
+        );
+    }
+    let s = &first["summary"];
+    assert_eq!(s["unique_blobs"], 9);
+    assert_eq!(s["files_scanned"], 9);
+}

@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal as _, Write as _};
+use std::ops::RangeInclusive;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,8 @@ use crate::pattern;
 use crate::report::{HistoryCounts, Report};
 use crate::scanner::{Outcome, Scanner};
 use crate::source::history::{self, Blob, Plan, Selection};
-use crate::source::{Chunk, CommitInfo, Provenance};
+use crate::source::lines::{lines, Session};
+use crate::source::{notebook, Chunk, CommitInfo, Provenance};
 use crate::suppress::{Suppressed, Suppressor};
 
 /// Runs `pyguard history`.
@@ -110,10 +112,76 @@ fn parse_since(text: &str) -> Result<i64> {
         .map_err(|e| anyhow!("invalid --since date {text:?}: {e}"))
 }
 
-/// The findings of one blob, each with the path-scope group it was scanned for.
+/// The findings of one blob, each with the path-scope group it was scanned for and, when
+/// the blob was scanned by added lines, the text of the lines the secret spans.
 struct Hit {
     blob: u32,
-    findings: Vec<(Finding, u32)>,
+    findings: Vec<(Finding, u32, Option<Lines>)>,
+}
+
+/// The lines one blob added at each of its paths.
+struct LineSets(Vec<(u32, Vec<RangeInclusive<u32>>)>);
+
+impl LineSets {
+    /// Records the lines of a text blob at each of its paths; `None` for a binary blob
+    /// (scanned whole: it has no lines, only a path).
+    fn claim(plan: &Plan, session: &mut Session<'_>, index: u32, content: &[u8]) -> Option<Self> {
+        if crate::matcher::is_binary(content) {
+            return None;
+        }
+        let mut paths: Vec<u32> = plan.places(index).iter().map(|p| p.path).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        Some(LineSets(
+            paths
+                .into_iter()
+                .map(|p| (p, plan.added_lines(session, index, p, content)))
+                .collect(),
+        ))
+    }
+
+    /// The added lines of the paths `in_group` selects, merged.
+    fn of_group(&self, in_group: impl Fn(u32) -> bool) -> Vec<RangeInclusive<u32>> {
+        let mut all: Vec<RangeInclusive<u32>> = self
+            .0
+            .iter()
+            .filter(|(p, _)| in_group(*p))
+            .flat_map(|(_, r)| r.iter().cloned())
+            .collect();
+        all.sort_by_key(|r| *r.start());
+        let mut out: Vec<RangeInclusive<u32>> = Vec::with_capacity(all.len());
+        for r in all {
+            match out.last_mut() {
+                Some(last) if *r.start() <= last.end().saturating_add(1) => {
+                    *last = *last.start()..=(*last.end()).max(*r.end());
+                }
+                _ => out.push(r),
+            }
+        }
+        out
+    }
+}
+
+/// The lines a finding spans (without line breaks), and the line before them (`None` at the
+/// start of the file): what the line ledger knows them by.
+struct Lines {
+    prev: Option<Vec<u8>>,
+    span: Vec<Vec<u8>>,
+}
+
+fn line_texts(content: &[u8], f: &Finding) -> Lines {
+    let first = f.line.max(1) as usize;
+    let mut all = lines(content).skip(first.saturating_sub(2));
+    let prev = if first > 1 {
+        all.next().map(<[u8]>::to_vec)
+    } else {
+        None
+    };
+    let span = all
+        .take(f.end_line.saturating_sub(f.line) as usize + 1)
+        .map(<[u8]>::to_vec)
+        .collect();
+    Lines { prev, span }
 }
 
 /// What scanning every blob produced.
@@ -144,84 +212,64 @@ fn scan_blobs(
     let binary = AtomicU64::new(0);
     let lfs = AtomicU64::new(0);
     let out = Mutex::new(Scanned::default());
-    let lock = || {
-        out.lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    plan.read_blobs(config.threads, config.max_file_size, |blob| {
-        match blob {
-            Blob::Content {
-                index,
-                bytes: content,
-            } => {
-                let mut found = Vec::new();
-                let mut is_binary = false;
-                for (group, path) in groups.of_blob(plan, index) {
-                    let chunk =
-                        Chunk::new(plan.path(path), Cow::Borrowed(content), Provenance::File);
-                    let (outcome, errs) = scanner.scan(&chunk);
-                    if !errs.is_empty() {
-                        let mut o = lock();
-                        for e in errs {
-                            let msg = format!("{e:#}");
-                            if !o.errors.contains(&msg) {
-                                o.errors.push(msg);
-                            }
+    let init = || plan.lines_session();
+    plan.read_blobs(
+        config.threads,
+        config.max_file_size,
+        init,
+        |session, blob| {
+            match blob {
+                Blob::Content {
+                    index,
+                    bytes: content,
+                } => {
+                    let (found, is_binary) = scan_content(
+                        (plan, groups, scanner, suppressor),
+                        &out,
+                        session,
+                        index,
+                        content,
+                    );
+                    if is_binary {
+                        binary.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        scanned.fetch_add(1, Ordering::Relaxed);
+                        let total = bytes.fetch_add(content.len() as u64, Ordering::Relaxed)
+                            + content.len() as u64;
+                        if let Some(pb) = &bar {
+                            pb.set_message(crate::report::human_bytes(total));
                         }
                     }
-                    match outcome {
-                        Outcome::Binary => {
-                            is_binary = true;
-                            break;
-                        }
-                        Outcome::Scanned(fs) => {
-                            let (kept, suppressed) = suppressor.filter(&chunk, fs);
-                            if !suppressed.is_empty() {
-                                lock().suppressed.extend(suppressed);
-                            }
-                            found.extend(kept.into_iter().map(|f| (f, group)));
-                        }
+                    if !found.is_empty() {
+                        lock(&out).hits.push(Hit {
+                            blob: index,
+                            findings: found,
+                        });
                     }
                 }
-                if is_binary {
-                    binary.fetch_add(1, Ordering::Relaxed);
-                } else {
-                    scanned.fetch_add(1, Ordering::Relaxed);
-                    let total = bytes.fetch_add(content.len() as u64, Ordering::Relaxed)
-                        + content.len() as u64;
-                    if let Some(pb) = &bar {
-                        pb.set_message(crate::report::human_bytes(total));
-                    }
+                Blob::TooLarge { index, size } => {
+                    let path = plan.places(index).first().map(|p| plan.path(p.path));
+                    lock(&out)
+                        .large
+                        .push((path.unwrap_or_else(|| plan.blob_id(index)), size));
                 }
-                if !found.is_empty() {
-                    lock().hits.push(Hit {
-                        blob: index,
-                        findings: found,
-                    });
+                Blob::LfsPointer { .. } => {
+                    lfs.fetch_add(1, Ordering::Relaxed);
+                }
+                Blob::Error { index, message } => {
+                    let path = plan.places(index).first().map(|p| plan.path(p.path));
+                    let line = match path {
+                        Some(p) => format!("{p}: {message}"),
+                        None => message,
+                    };
+                    lock(&out).errors.push(line);
                 }
             }
-            Blob::TooLarge { index, size } => {
-                let path = plan.places(index).first().map(|p| plan.path(p.path));
-                lock()
-                    .large
-                    .push((path.unwrap_or_else(|| plan.blob_id(index)), size));
+            if let Some(pb) = &bar {
+                pb.inc(1);
             }
-            Blob::LfsPointer { .. } => {
-                lfs.fetch_add(1, Ordering::Relaxed);
-            }
-            Blob::Error { index, message } => {
-                let path = plan.places(index).first().map(|p| plan.path(p.path));
-                let line = match path {
-                    Some(p) => format!("{p}: {message}"),
-                    None => message,
-                };
-                lock().errors.push(line);
-            }
-        }
-        if let Some(pb) = &bar {
-            pb.inc(1);
-        }
-    });
+        },
+    );
     if let Some(pb) = bar {
         pb.finish_and_clear();
     }
@@ -234,6 +282,72 @@ fn scan_blobs(
     out.lfs = lfs.into_inner();
     out.errors.sort();
     out
+}
+
+/// The findings of one blob (each with its group and the lines it spans), and whether the
+/// blob is binary.
+type BlobFindings = (Vec<(Finding, u32, Option<Lines>)>, bool);
+
+/// Scans one blob's content once per path-scope group, around the lines it is the first to
+/// hold at its paths; errors and suppressed findings go to `out`.
+fn scan_content(
+    (plan, groups, scanner, suppressor): (&Plan, &PathGroups, &Scanner, &Suppressor),
+    out: &Mutex<Scanned>,
+    session: &mut Session<'_>,
+    index: u32,
+    content: &[u8],
+) -> BlobFindings {
+    let mut found = Vec::new();
+    let mut is_binary = false;
+    let added = LineSets::claim(plan, session, index, content);
+    for (group, path) in groups.of_blob(plan, index) {
+        let name = plan.path(path);
+        let whole = added.is_none() || notebook::is_notebook(&name);
+        let mut chunk = Chunk::new(name, Cow::Borrowed(content), Provenance::File);
+        if !whole {
+            // Only the lines this blob is the first to hold at its paths (a
+            // notebook's cells are not its lines: it is scanned whole).
+            let lines = added.as_ref().map_or_else(Vec::new, |a| {
+                a.of_group(|p| groups.group_of_path[p as usize] == group)
+            });
+            if lines.is_empty() {
+                continue;
+            }
+            chunk.added_lines = Some(lines);
+        }
+        let (outcome, errs) = scanner.scan(&chunk);
+        if !errs.is_empty() {
+            let mut o = lock(out);
+            for e in errs {
+                let msg = format!("{e:#}");
+                if !o.errors.contains(&msg) {
+                    o.errors.push(msg);
+                }
+            }
+        }
+        match outcome {
+            Outcome::Binary => {
+                is_binary = true;
+                break;
+            }
+            Outcome::Scanned(fs) => {
+                let (kept, suppressed) = suppressor.filter(&chunk, fs);
+                if !suppressed.is_empty() {
+                    lock(out).suppressed.extend(suppressed);
+                }
+                found.extend(kept.into_iter().map(|f| {
+                    let text = (!whole).then(|| line_texts(content, &f));
+                    (f, group, text)
+                }));
+            }
+        }
+    }
+    (found, is_binary)
+}
+
+fn lock(out: &Mutex<Scanned>) -> std::sync::MutexGuard<'_, Scanned> {
+    out.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The bar drawn on stderr while blobs are scanned: blobs, bytes, rate, ETA.
@@ -284,6 +398,24 @@ impl PathGroups {
     }
 }
 
+/// The 1-based number of the first line of `content` where these consecutive lines start:
+/// one line right after `prev` (`None`: at the start of the file), several anywhere (as the
+/// line ledger knows them, see `LineLedger::first_rank`).
+fn find_lines(content: &[u8], prev: Option<&[u8]>, span: &[&[u8]]) -> Option<u32> {
+    let all: Vec<&[u8]> = lines(content).collect();
+    if span.len() > 1 {
+        let i = all.windows(span.len()).position(|w| w == span)?;
+        return u32::try_from(i + 1).ok();
+    }
+    let Some(prev) = prev else {
+        return all.starts_with(span).then_some(1);
+    };
+    let i = all
+        .windows(span.len() + 1)
+        .position(|w| w[0] == prev && &w[1..] == span)?;
+    u32::try_from(i + 2).ok()
+}
+
 /// One place of a secret: (commit rank, path index, the finding there).
 type Occurrence = (u32, u32, Finding);
 
@@ -297,16 +429,50 @@ fn attribute(
 ) -> Vec<Finding> {
     // (pattern id, secret) -> (commit rank, path, finding)
     let mut merged: HashMap<(String, String), Vec<Occurrence>> = HashMap::new();
+    let mut contents: HashMap<u32, Option<Vec<u8>>> = HashMap::new();
     for hit in hits {
-        for (f, group) in hit.findings {
+        for (f, group, text) in hit.findings {
+            let mut seen_paths: Vec<u32> = Vec::new();
             for place in plan.places(hit.blob) {
                 if groups.group_of_path[place.path as usize] != group {
                     continue;
                 }
-                merged
-                    .entry((f.pattern_id.clone(), f.secret.clone()))
-                    .or_default()
-                    .push((place.commit, place.path, f.clone()));
+                let key = (f.pattern_id.clone(), f.secret.clone());
+                let Some(text) = &text else {
+                    // Scanned whole: every blob holding it is a place.
+                    merged
+                        .entry(key)
+                        .or_default()
+                        .push((place.commit, place.path, f.clone()));
+                    continue;
+                };
+                if seen_paths.contains(&place.path) {
+                    continue;
+                }
+                seen_paths.push(place.path);
+                // The lines' first commit at this path, and their place there.
+                let span: Vec<&[u8]> = text.span.iter().map(Vec::as_slice).collect();
+                let prev = text.prev.as_deref();
+                let rank = plan
+                    .lines_introduced(place.path, prev, &span)
+                    .unwrap_or(place.commit);
+                let mut at = f.clone();
+                match plan.blob_at(place.path, rank) {
+                    Some(first) if first != hit.blob => {
+                        let content = contents.entry(first).or_insert_with(|| {
+                            plan.read_blob(first)
+                                .map_err(|e| errors.push(format!("{e:#}")))
+                                .ok()
+                        });
+                        let found = content.as_deref().and_then(|c| find_lines(c, prev, &span));
+                        if let Some(n) = found {
+                            at.end_line = n + f.end_line.saturating_sub(f.line);
+                            at.line = n;
+                        }
+                    }
+                    _ => {}
+                }
+                merged.entry(key).or_default().push((rank, place.path, at));
             }
         }
     }

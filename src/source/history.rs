@@ -10,8 +10,10 @@
 //! This module knows nothing of patterns or reports: it hands out bytes and places.
 
 use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use gix::hash::ObjectId;
@@ -20,6 +22,7 @@ use gix::objs::Find as _;
 use gix::odb::pack;
 use gix::prelude::Header as _;
 
+use super::lines::{LineLedger, Session};
 use super::CommitInfo;
 
 /// Git LFS pointer files start with this line; their content lives elsewhere.
@@ -61,6 +64,10 @@ pub struct Plan {
     places: Vec<Vec<Place>>,
     /// Objects that could not be read while walking (missing or corrupt), one line each.
     pub errors: Vec<String>,
+    /// The lines seen at each path, and the earliest commit holding each.
+    lines: LineLedger,
+    /// (path, commit) -> blob, built on first use by [`Plan::blob_at`].
+    introduced: OnceLock<HashMap<(u32, u32), u32>>,
 }
 
 /// What reading one blob produced, handed to the visitor of [`Plan::read_blobs`].
@@ -124,6 +131,8 @@ pub fn plan(repo: gix::ThreadSafeRepository, selection: &Selection) -> Result<Pl
         blobs: Vec::new(),
         places: Vec::new(),
         errors,
+        lines: LineLedger::new(),
+        introduced: OnceLock::new(),
     };
     let mut walker = TreeWalker {
         repo: &local,
@@ -173,6 +182,67 @@ impl Plan {
         &self.places[index as usize]
     }
 
+    /// A reading thread's way into the plan's line ledger (see `source::lines`): one per
+    /// thread of [`Plan::read_blobs`], dropped before attribution.
+    pub fn lines_session(&self) -> Session<'_> {
+        self.lines.session()
+    }
+
+    /// Records the lines of blob `index` (content `bytes`) at path `path` and returns those
+    /// that no blob read before added there (see `source::lines`): the lines to scan.
+    pub fn added_lines(
+        &self,
+        session: &mut Session<'_>,
+        index: u32,
+        path: u32,
+        bytes: &[u8],
+    ) -> Vec<RangeInclusive<u32>> {
+        let rank = self.places[index as usize]
+            .iter()
+            .filter(|p| p.path == path)
+            .map(|p| p.commit)
+            .min()
+            .unwrap_or(u32::MAX - 1);
+        session.claim(path, rank, bytes)
+    }
+
+    /// The earliest commit (a rank) whose blob at `path` holds these consecutive `lines`
+    /// right after `prev` (`None`: at the start), once every blob has been read.
+    pub fn lines_introduced(&self, path: u32, prev: Option<&[u8]>, lines: &[&[u8]]) -> Option<u32> {
+        self.lines.first_rank(path, prev, lines)
+    }
+
+    /// The blob that commit `commit` (a rank) introduced at `path`.
+    pub fn blob_at(&self, path: u32, commit: u32) -> Option<u32> {
+        self.introduced
+            .get_or_init(|| {
+                let mut map = HashMap::new();
+                for (blob, places) in self.places.iter().enumerate() {
+                    for p in places {
+                        map.insert((p.path, p.commit), blob as u32);
+                    }
+                }
+                map
+            })
+            .get(&(path, commit))
+            .copied()
+    }
+
+    /// The content of blob `index`.
+    pub fn read_blob(&self, index: u32) -> Result<Vec<u8>> {
+        let repo = self.repo.to_thread_local();
+        let mut buf = Vec::new();
+        match read_one(&repo, self.blobs[index as usize], u64::MAX, &mut buf) {
+            Ok(_) => Ok(buf),
+            Err(message) => Err(anyhow!(message)),
+        }
+    }
+
+    /// Distinct (path, line) pairs seen so far.
+    pub fn distinct_lines(&self) -> usize {
+        self.lines.len()
+    }
+
     /// The id of blob `index`, in hex.
     pub fn blob_id(&self, index: u32) -> String {
         self.blobs[index as usize].to_string()
@@ -212,9 +282,13 @@ impl Plan {
     /// Reads every blob once and hands it to `visit`, from several threads: first by
     /// traversing packs in pack order, then the rest (loose objects, other stores) one by
     /// one. Blobs larger than `max_size` are not decoded when their size is known up front.
-    pub fn read_blobs<F>(&self, threads: usize, max_size: u64, visit: F)
+    /// Each reading thread has its own state, made by `init` on first use and dropped when
+    /// the thread is done, before this returns.
+    pub fn read_blobs<S, I, F>(&self, threads: usize, max_size: u64, init: I, visit: F)
     where
-        F: Fn(Blob<'_>) + Sync,
+        S: Send,
+        I: Fn() -> S + Sync,
+        F: Fn(&mut S, Blob<'_>) + Sync,
     {
         let index: HashMap<ObjectId, u32> = self
             .blobs
@@ -225,16 +299,19 @@ impl Plan {
         let claimed: Vec<AtomicBool> = (0..self.blobs.len())
             .map(|_| AtomicBool::new(false))
             .collect();
-        let deliver = |i: u32, bytes: &[u8]| {
+        let deliver = |state: &mut S, i: u32, bytes: &[u8]| {
             if bytes.len() as u64 > max_size {
-                visit(Blob::TooLarge {
-                    index: i,
-                    size: bytes.len() as u64,
-                });
+                visit(
+                    state,
+                    Blob::TooLarge {
+                        index: i,
+                        size: bytes.len() as u64,
+                    },
+                );
             } else if bytes.len() <= LFS_MAX && bytes.starts_with(LFS_PREFIX) {
-                visit(Blob::LfsPointer { index: i });
+                visit(state, Blob::LfsPointer { index: i });
             } else {
-                visit(Blob::Content { index: i, bytes });
+                visit(state, Blob::Content { index: i, bytes });
             }
         };
         let threads = if threads == 0 {
@@ -257,15 +334,18 @@ impl Plan {
                 continue;
             }
             let interrupt = AtomicBool::new(false);
-            let processor = |kind: gix::objs::Kind,
-                             data: &[u8],
-                             entry: &pack::index::Entry,
-                             _: &dyn gix::progress::Progress|
-             -> Result<(), gix::Error> {
+            // gix clones the processor for each of its threads: each clone starts its own state.
+            let mut local = PerThread::new(&init);
+            let (index, claimed, deliver) = (&index, &claimed, &deliver);
+            let processor = move |kind: gix::objs::Kind,
+                                  data: &[u8],
+                                  entry: &pack::index::Entry,
+                                  _: &dyn gix::progress::Progress|
+                  -> Result<(), gix::Error> {
                 if kind == gix::objs::Kind::Blob {
                     if let Some(&i) = index.get(&entry.oid) {
                         if !claimed[i as usize].swap(true, Ordering::AcqRel) {
-                            deliver(i, data);
+                            deliver(local.get(), i, data);
                         }
                     }
                 }
@@ -296,15 +376,16 @@ impl Plan {
             for _ in 0..threads.min(rest.len()) {
                 s.spawn(|| {
                     let repo = self.repo.to_thread_local();
+                    let mut state = init();
                     let mut buf = Vec::new();
                     loop {
                         let n = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&i) = rest.get(n) else { break };
                         let id = self.blobs[i as usize];
                         match read_one(&repo, id, max_size, &mut buf) {
-                            Ok(None) => deliver(i, &buf),
-                            Ok(Some(size)) => visit(Blob::TooLarge { index: i, size }),
-                            Err(message) => visit(Blob::Error { index: i, message }),
+                            Ok(None) => deliver(&mut state, i, &buf),
+                            Ok(Some(size)) => visit(&mut state, Blob::TooLarge { index: i, size }),
+                            Err(message) => visit(&mut state, Blob::Error { index: i, message }),
                         }
                     }
                 });
@@ -329,6 +410,29 @@ impl Plan {
             .collect();
         found.sort_by(|a, b| b.cmp(a));
         found.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+/// A reading thread's state, made on first use; a clone starts empty (gix clones its
+/// processor once per thread, and each thread needs its own state).
+struct PerThread<'a, S, I: Fn() -> S> {
+    init: &'a I,
+    state: Option<S>,
+}
+
+impl<'a, S, I: Fn() -> S> PerThread<'a, S, I> {
+    fn new(init: &'a I) -> Self {
+        PerThread { init, state: None }
+    }
+
+    fn get(&mut self) -> &mut S {
+        self.state.get_or_insert_with(self.init)
+    }
+}
+
+impl<S, I: Fn() -> S> Clone for PerThread<'_, S, I> {
+    fn clone(&self) -> Self {
+        PerThread::new(self.init)
     }
 }
 

@@ -1,0 +1,458 @@
+//! Which lines history has already seen at each path, so that `pyguard history` scans each
+//! line where it first appears instead of every version of every file.
+//!
+//! Consecutive versions of a file share almost all their lines: 260 releases of `SQLAlchemy`
+//! hold 73.7 million lines, of which 1.1 million are distinct. A blob's *added* lines are
+//! those whose (path, content) no blob handed to the ledger before has claimed; the scanner
+//! runs its keyword search and regexes only around them, as the commit gate does around the
+//! lines a commit adds. Blobs arrive in pack order, not history order, so which version of a
+//! file claims a line depends on the run; what does not is the ledger's other record: for each
+//! (path, line), the earliest commit (in topological order) whose blob holds it. Findings are
+//! attributed with that record, so a report does not depend on the order blobs were read in.
+//!
+//! What is recorded is each pair of adjacent lines, keyed by a 64-bit hash seeded at random
+//! per run (two distinct pairs collide with probability about 2^-64; a crafted collision needs
+//! the seed): a line is added where its pairing with the line before it is new, so a new line
+//! is scanned, and so is a multi-line construct newly assembled from old lines. The ledger
+//! holds one key and one commit rank per distinct (path, pair), in shards behind their own
+//! locks.
+//!
+//! This module knows nothing of git or patterns: it takes bytes, paths and ranks.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::ops::RangeInclusive;
+use std::sync::{Mutex, PoisonError};
+
+/// Number of shards (a power of two); a key's top bits pick its shard.
+const SHARDS: usize = 64;
+
+/// Slots in each session's cache of settled keys (a power of two; 16 bytes each).
+const CACHE_SLOTS: usize = 1 << 16;
+
+/// What precedes the first line of a file, for the first line's pair.
+const PAIR_START: &[u8] = b"\0pyguard: start of file\0";
+
+/// The lines seen so far, per path, with the earliest commit rank that holds each.
+pub struct LineLedger {
+    seed: [u64; 2],
+    shards: Vec<Mutex<HashMap<u64, u32, BuildHasherDefault<KeyHasher>>>>,
+}
+
+impl Default for LineLedger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LineLedger {
+    /// An empty ledger with a fresh random seed.
+    #[must_use]
+    pub fn new() -> Self {
+        let random = std::collections::hash_map::RandomState::new();
+        LineLedger {
+            seed: [random.hash_one(1u8), random.hash_one(2u8)],
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+        }
+    }
+
+    /// A session for one thread: claims go through it (see [`Session`]).
+    #[must_use]
+    pub fn session(&self) -> Session<'_> {
+        Session {
+            ledger: self,
+            slots: Vec::new(),
+            spilled: Vec::new(),
+        }
+    }
+
+    /// Claims through a one-off session (see [`Session::claim`]).
+    pub fn claim(&self, path: u32, rank: u32, bytes: &[u8]) -> Vec<RangeInclusive<u32>> {
+        self.session().claim(path, rank, bytes)
+    }
+
+    /// The earliest commit rank whose blob at `path` holds these consecutive `lines`, among
+    /// the blobs claimed so far. One line is known by its pairing with `prev` (the line before
+    /// it; `None` at the start of the file); several lines by the pairs between them, the
+    /// latest of whose earliest ranks is when they first stood together (exact unless they
+    /// were apart in some version and together in an earlier one).
+    #[must_use]
+    pub fn first_rank(&self, path: u32, prev: Option<&[u8]>, lines: &[&[u8]]) -> Option<u32> {
+        let keys: Vec<u64> = lines.iter().map(|l| self.key(path, l)).collect();
+        match keys.as_slice() {
+            [] => None,
+            [one] => self.rank_of(pair_key(self.key(path, prev.unwrap_or(PAIR_START)), *one)),
+            many => many
+                .windows(2)
+                .map(|w| self.rank_of(pair_key(w[0], w[1])))
+                .try_fold(0, |acc, r| r.map(|r| acc.max(r))),
+        }
+    }
+
+    fn rank_of(&self, key: u64) -> Option<u32> {
+        self.shards[shard_of(key)]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied()
+    }
+
+    /// Distinct (path, line pair) keys recorded.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
+            .sum()
+    }
+
+    /// Whether nothing has been recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The seeded hash of a path index and a line: a folded 64x64->128-bit multiply per
+    /// 8-byte word (the mixing of wyhash), fast on long lines and short ones alike.
+    fn key(&self, path: u32, line: &[u8]) -> u64 {
+        const P: [u64; 3] = [
+            0xa076_1d64_78bd_642f,
+            0xe703_7ed1_a0b4_28db,
+            0x8ebc_6af0_9c88_c6e3,
+        ];
+        let mut h = fold(
+            self.seed[0] ^ P[0],
+            u64::from(path) ^ ((line.len() as u64) << 32) ^ self.seed[1],
+        );
+        let mut words = line.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            h = fold(u64::from_le_bytes(b) ^ P[1], h ^ self.seed[1]);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            h = fold(u64::from_le_bytes(b) ^ P[2], h ^ self.seed[0]);
+        }
+        fold(h ^ P[0], self.seed[1] ^ P[2])
+    }
+}
+
+/// The lines of `bytes` without their line breaks (a final line without one included).
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let line = &rest[..end];
+        rest = rest.get(end + 1..).unwrap_or(&[]);
+        Some(line)
+    })
+}
+
+/// One thread's way into a [`LineLedger`], with a cache of the keys it settled.
+///
+/// The versions of one file arrive one after another on the same thread (a pack stores them
+/// as deltas of each other), newest first, so most of a blob's keys were settled by the
+/// previous blob, with a later rank. The cache answers "not new" for them, and keeps the
+/// lower rank to itself until its slot is reused or the session ends (dropping a session
+/// writes its ranks to the ledger): each key's rank is written once instead of once per
+/// version. Ranks are complete once every session is dropped.
+pub struct Session<'a> {
+    ledger: &'a LineLedger,
+    /// Direct-mapped by key: (key, earliest rank known here, whether that rank is not yet in
+    /// the ledger); a rank of `u32::MAX` marks an empty slot.
+    slots: Vec<(u64, u32, bool)>,
+    /// Evicted keys whose lower rank is not yet in the ledger.
+    spilled: Vec<(u64, u32)>,
+}
+
+impl Session<'_> {
+    /// Records every line of `bytes` (a version of `path` that commit `rank` introduced) and
+    /// returns the lines it is the first to hold at that path, as 1-based line ranges.
+    ///
+    /// A line counts as added when the pair (previous line, line) is new there: so a new line
+    /// is added, and so is an old line that now follows a different one, since a multi-line
+    /// construct (a statement spanning lines) can be new while each of its lines is not.
+    /// A pair that occurs twice in the blob is added (or not) at both places.
+    pub fn claim(&mut self, path: u32, rank: u32, bytes: &[u8]) -> Vec<RangeInclusive<u32>> {
+        if self.slots.is_empty() {
+            self.slots = vec![(0, u32::MAX, false); CACHE_SLOTS];
+        }
+        let ledger = self.ledger;
+        // (pair key, line number or 0 for a spilled rank, rank).
+        let mut pending: Vec<(u64, u32, u32)> =
+            self.spilled.drain(..).map(|(k, r)| (k, 0, r)).collect();
+        let mut prev = ledger.key(path, PAIR_START);
+        for (line, n) in lines(bytes).zip(1u32..) {
+            let key = ledger.key(path, line);
+            let pair = pair_key(prev, key);
+            prev = key;
+            if !self.known(pair, rank) {
+                pending.push((pair, n, rank));
+            }
+        }
+        // Sorted by key: equal keys are adjacent, and shards come in order.
+        pending.sort_unstable();
+        let mut added: Vec<u32> = Vec::new();
+        let mut settled: Vec<(u64, u32)> = Vec::with_capacity(pending.len());
+        let mut i = 0;
+        while i < pending.len() {
+            let shard = shard_of(pending[i].0);
+            let mut map = ledger.shards[shard]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            while i < pending.len() && shard_of(pending[i].0) == shard {
+                let key = pending[i].0;
+                let mut j = i + 1;
+                while j < pending.len() && pending[j].0 == key {
+                    j += 1;
+                }
+                let low = pending[i..j].iter().map(|p| p.2).min().unwrap_or(rank);
+                let mut first = false;
+                let earliest = *map
+                    .entry(key)
+                    .and_modify(|r| *r = (*r).min(low))
+                    .or_insert_with(|| {
+                        first = true;
+                        low
+                    });
+                // A spilled key is always in the map already, so `first` is about this blob.
+                if first {
+                    added.extend(pending[i..j].iter().map(|p| p.1).filter(|&n| n > 0));
+                }
+                settled.push((key, earliest));
+                i = j;
+            }
+        }
+        for (k, r) in settled {
+            self.remember(k, r);
+        }
+        added.sort_unstable();
+        to_ranges(&added)
+    }
+
+    /// Whether `key` is in the cache (so in the ledger: not new); lowers its cached rank.
+    fn known(&mut self, key: u64, rank: u32) -> bool {
+        let slot = &mut self.slots[slot_of(key)];
+        if slot.0 != key || slot.1 == u32::MAX {
+            return false;
+        }
+        if rank < slot.1 {
+            slot.1 = rank;
+            slot.2 = true;
+        }
+        true
+    }
+
+    /// Caches a key the ledger holds with this earliest rank, spilling what it replaces.
+    fn remember(&mut self, key: u64, rank: u32) {
+        let slot = &mut self.slots[slot_of(key)];
+        if slot.2 && slot.0 != key {
+            self.spilled.push((slot.0, slot.1));
+        }
+        *slot = (key, rank, false);
+    }
+
+    /// Writes every rank the ledger does not have yet.
+    fn flush(&mut self) {
+        let mut dirty: Vec<(u64, u32)> = std::mem::take(&mut self.spilled);
+        dirty.extend(self.slots.iter().filter(|s| s.2).map(|s| (s.0, s.1)));
+        dirty.sort_unstable();
+        let mut i = 0;
+        while i < dirty.len() {
+            let shard = shard_of(dirty[i].0);
+            let mut map = self.ledger.shards[shard]
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            while i < dirty.len() && shard_of(dirty[i].0) == shard {
+                let (key, rank) = dirty[i];
+                if let Some(r) = map.get_mut(&key) {
+                    *r = (*r).min(rank);
+                }
+                i += 1;
+            }
+        }
+        for s in &mut self.slots {
+            s.2 = false;
+        }
+    }
+}
+
+impl Drop for Session<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// The cache slot of a key.
+fn slot_of(key: u64) -> usize {
+    #[allow(clippy::cast_possible_truncation)] // masked to the table size
+    let slot = key as usize & (CACHE_SLOTS - 1);
+    slot
+}
+
+fn fold(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    // Truncation intended: the low and high halves are folded together.
+    #[allow(clippy::cast_possible_truncation)]
+    let (lo, hi) = (r as u64, (r >> 64) as u64);
+    lo ^ hi
+}
+
+/// The key of two adjacent lines, from their line keys.
+fn pair_key(prev: u64, line: u64) -> u64 {
+    fold(prev ^ 0x9e37_79b9_7f4a_7c15, line ^ 0xd6e8_feb8_6659_fd93)
+}
+
+fn shard_of(key: u64) -> usize {
+    // The top bits select the shard, so a key-sorted list visits shards in order.
+    (key >> (64 - SHARDS.trailing_zeros())) as usize
+}
+
+/// Sorted line numbers -> inclusive ranges of consecutive lines.
+fn to_ranges(sorted: &[u32]) -> Vec<RangeInclusive<u32>> {
+    let mut out: Vec<RangeInclusive<u32>> = Vec::new();
+    for &n in sorted {
+        match out.last_mut() {
+            Some(r) if *r.end() + 1 == n => *r = *r.start()..=n,
+            Some(r) if *r.end() == n => {}
+            _ => out.push(n..=n),
+        }
+    }
+    out
+}
+
+/// Keys are already seeded hashes: the map uses them as they are.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed; this path is not taken, but stays correct.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_added_where_its_pairing_with_the_line_before_is_first_seen_at_each_path() {
+        let ledger = LineLedger::new();
+        assert_eq!(ledger.claim(0, 5, b"a\nb\nc\n"), vec![1..=3]);
+        // A later version: the new line, and the old line that now follows it.
+        assert_eq!(ledger.claim(0, 7, b"a\nnew\nb\nc\n"), vec![2..=3]);
+        // Nothing new: nothing added.
+        assert!(ledger.claim(0, 9, b"a\nb\nc\n").is_empty());
+        // Old lines in a new order are a new construct.
+        assert_eq!(ledger.claim(0, 9, b"c\nb\n"), vec![1..=2]);
+        // The same content at another path is new there; a repeated pair is added twice.
+        assert_eq!(ledger.claim(1, 7, b"a\nb\na\nb\n"), vec![1..=4]);
+        assert!(ledger.claim(1, 8, b"a\nb\n").is_empty());
+    }
+
+    #[test]
+    fn the_earliest_rank_is_kept_whatever_the_order_blobs_arrive_in() {
+        let ledger = LineLedger::new();
+        ledger.claim(0, 9, b"token\nother\n");
+        assert_eq!(ledger.first_rank(0, None, &[b"token"]), Some(9));
+        // An older version arrives later: it adds nothing, but it is where the line began.
+        assert!(ledger.claim(0, 2, b"token\n").is_empty());
+        assert_eq!(ledger.first_rank(0, None, &[b"token"]), Some(2));
+        assert_eq!(ledger.first_rank(0, Some(b"token"), &[b"other"]), Some(9));
+        // Lines together date from when they first stood together, whatever came before.
+        assert_eq!(ledger.first_rank(0, None, &[b"token", b"other"]), Some(9));
+        assert_eq!(
+            ledger.first_rank(0, Some(b"z"), &[b"token", b"other"]),
+            Some(9)
+        );
+        assert_eq!(ledger.first_rank(0, Some(b"other"), &[b"token"]), None);
+        assert_eq!(ledger.first_rank(0, Some(b"x"), &[b"token"]), None);
+        assert_eq!(ledger.first_rank(1, None, &[b"token"]), None);
+        assert_eq!(ledger.first_rank(0, None, &[]), None);
+    }
+
+    #[test]
+    fn sessions_share_what_is_new_and_hand_over_their_ranks_when_dropped() {
+        let ledger = LineLedger::new();
+        let mut one = ledger.session();
+        let mut two = ledger.session();
+        assert_eq!(one.claim(0, 9, b"x\ny\n"), vec![1..=2]);
+        assert!(
+            two.claim(0, 8, b"x\ny\n").is_empty(),
+            "claimed by the other session"
+        );
+        // An older version through the first session: its cache lowers the rank locally...
+        assert!(one.claim(0, 3, b"x\ny\n").is_empty());
+        drop(two);
+        assert_eq!(ledger.first_rank(0, None, &[b"x", b"y"]), Some(8));
+        // ...and the ledger has it once the session is dropped.
+        drop(one);
+        assert_eq!(ledger.first_rank(0, None, &[b"x", b"y"]), Some(3));
+    }
+
+    #[test]
+    fn an_evicted_rank_is_not_lost() {
+        let ledger = LineLedger::new();
+        let mut s = ledger.session();
+        s.claim(0, 9, b"kept\n");
+        s.claim(0, 4, b"kept\n");
+        // Overwrite every cache slot with other keys, so the lowered rank is spilled.
+        let filler: Vec<u8> = (0..CACHE_SLOTS * 2)
+            .flat_map(|i| format!("{i}\n").into_bytes())
+            .collect();
+        s.claim(1, 9, &filler);
+        s.claim(1, 9, b"one more\n");
+        assert_eq!(
+            ledger.first_rank(0, None, &[b"kept"]),
+            Some(4),
+            "spilled and written"
+        );
+    }
+
+    #[test]
+    fn lines_split_like_the_scanner_numbers_them() {
+        let all: Vec<&[u8]> = lines(b"one\n\ntwo\nlast").collect();
+        assert_eq!(all, [&b"one"[..], b"", b"two", b"last"]);
+        assert_eq!(lines(b"x\n").count(), 1);
+        assert_eq!(lines(b"").count(), 0);
+    }
+
+    #[test]
+    fn keys_depend_on_every_byte_path_and_length() {
+        let ledger = LineLedger::new();
+        let k = |p: u32, l: &[u8]| ledger.key(p, l);
+        assert_ne!(k(0, b"abcdefgh1"), k(0, b"abcdefgh2"));
+        assert_ne!(k(0, b"abcdefgh"), k(0, b"abcdefgh\0"));
+        assert_ne!(k(0, b"x"), k(1, b"x"));
+        assert_ne!(k(0, b""), k(0, b"\0"));
+        assert_eq!(k(3, b"same line"), k(3, b"same line"));
+        assert_ne!(
+            LineLedger::new().key(0, b"x"),
+            k(0, b"x"),
+            "seeded per ledger"
+        );
+    }
+
+    #[test]
+    fn ranges_join_consecutive_lines() {
+        assert_eq!(to_ranges(&[1, 2, 3, 5, 5, 7]), vec![1..=3, 5..=5, 7..=7]);
+        assert!(to_ranges(&[]).is_empty());
+    }
+}
