@@ -566,3 +566,142 @@ fn the_hook_notes_baseline_entries_for_files_that_are_gone() {
         text(&out)
     );
 }
+
+#[test]
+fn submodule_entries_are_skipped_and_a_submodule_gets_its_own_hooks() {
+    let sb = Sandbox::new();
+    // The submodule's own history holds a secret (it has no hooks).
+    let sub = sb.bare_init("sub");
+    write_tree(&sub, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &sub, "sub");
+    let repo = sb.repo("super");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    sb.ok(
+        &repo,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            sub.to_str().unwrap(),
+            "sub",
+        ],
+    );
+    assert!(repo.join("sub/leak.py").is_file());
+    // A secret in a superproject file of the same commit is blocked, and only it is reported:
+    // the gitlink names a commit, the submodule's files are not the superproject's content.
+    write_tree(&repo, &[("app.py", &leaky())]);
+    sb.ok(&repo, &["add", "app.py"]);
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let committed = head(&sb, &repo);
+    let out = sb.git(&repo, &["commit", "-m", "add sub and leak"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("app.py:3:17"), "{shown}");
+    assert!(
+        !shown.contains("leak.py"),
+        "the submodule was scanned: {shown}"
+    );
+    assert_eq!(head(&sb, &repo), committed);
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
+    // Without it, the submodule commits fine.
+    sb.ok(&repo, &["rm", "-q", "--cached", "app.py"]);
+    std::fs::remove_file(repo.join("app.py")).unwrap();
+    let out = sb.git(&repo, &["commit", "-q", "-m", "add sub"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let tree = sb.ok(&repo, &["ls-tree", "HEAD", "sub"]);
+    assert!(tree.starts_with("160000 commit "), "{tree}");
+
+    // Inside the submodule, `pyguard install` writes to the submodule's own git directory.
+    let checkout = repo.join("sub");
+    assert!(checkout.join(".git").is_file(), "not an absorbed submodule");
+    let out = sb.pyguard(&checkout).arg("install").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let hooks = repo.join(".git/modules/sub/hooks");
+    assert!(hooks.join("pre-commit").is_file(), "{}", text(&out));
+    assert!(
+        text(&out).contains(".git/modules/sub/hooks/pre-commit"),
+        "{}",
+        text(&out)
+    );
+    // The superproject's own hooks are where they were, not rewritten.
+    let super_hook = std::fs::read(repo.join(".git/hooks/pre-commit")).unwrap();
+    // A commit in the submodule is gated by those hooks.
+    write_tree(&checkout, &[("more.py", &leaky())]);
+    sb.ok(&checkout, &["add", "more.py"]);
+    let sub_head = head(&sb, &checkout);
+    let out = sb.git(&checkout, &["commit", "-m", "leak in sub"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("more.py:3:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &checkout), sub_head);
+    write_tree(&checkout, &[("more.py", "b = 2\n")]);
+    sb.ok(&checkout, &["add", "more.py"]);
+    let out = sb.git(&checkout, &["commit", "-q", "-m", "clean in sub"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read(repo.join(".git/hooks/pre-commit")).unwrap(),
+        super_hook
+    );
+}
+
+#[test]
+fn merge_concluded_with_commit_is_gated_on_what_it_adds() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    // A branch that got a secret past the hook, and a clean one.
+    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
+    write_tree(&repo, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "leak");
+    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
+    write_tree(&repo, &[("b.py", "b = 1\n")]);
+    commit_unchecked(&sb, &repo, "clean");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 1\n")]);
+    commit_unchecked(&sb, &repo, "main moves on");
+    let main = head(&sb, &repo);
+
+    // The merge brings the secret in relative to HEAD: `git commit` is blocked.
+    sb.ok(&repo, &["merge", "-q", "--no-ff", "--no-commit", "feature"]);
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let out = sb.git(&repo, &["commit", "--no-edit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("leak.py:3:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), main, "the merge was committed");
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
+    assert!(repo.join(".git/MERGE_HEAD").is_file(), "the merge was lost");
+    sb.ok(&repo, &["merge", "--abort"]);
+
+    // A conflict resolved by hand: the resolution itself adds the secret.
+    sb.ok(&repo, &["checkout", "-q", "-b", "other", "main"]);
+    write_tree(&repo, &[("c.py", "c = 2\n")]);
+    commit_unchecked(&sb, &repo, "other c");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    commit_unchecked(&sb, &repo, "main c");
+    let main = head(&sb, &repo);
+    let out = sb.git(&repo, &["merge", "other"]);
+    assert!(!out.status.success(), "expected a conflict: {}", text(&out));
+    write_tree(&repo, &[("c.py", &format!("c = 3\n{}", leaky()))]);
+    sb.ok(&repo, &["add", "c.py"]);
+    let out = sb.git(&repo, &["commit", "--no-edit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("c.py:4:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), main);
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    sb.ok(&repo, &["add", "c.py"]);
+    let out = sb.git(&repo, &["commit", "-q", "--no-edit"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A merge of a clean branch goes through.
+    sb.ok(&repo, &["merge", "-q", "--no-ff", "--no-commit", "clean"]);
+    let out = sb.git(&repo, &["commit", "-q", "--no-edit"]);
+    assert!(out.status.success(), "{}", text(&out));
+    sb.ok(&repo, &["rev-parse", "--verify", "-q", "HEAD^2"]);
+    assert!(repo.join("b.py").is_file());
+}
