@@ -705,3 +705,58 @@ fn merge_concluded_with_commit_is_gated_on_what_it_adds() {
     sb.ok(&repo, &["rev-parse", "--verify", "-q", "HEAD^2"]);
     assert!(repo.join("b.py").is_file());
 }
+
+/// A Git LFS pointer as git-lfs writes it (no git-lfs needed: it is plain text).
+fn lfs_pointer(oid: &str) -> String {
+    format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 123\n")
+}
+
+/// `pyguard scan --staged -f json` in `repo`: (exit code, files scanned).
+fn staged_scan(sb: &Sandbox, repo: &Path) -> (Option<i32>, u64) {
+    let out = sb
+        .pyguard(repo)
+        .args(["scan", "--staged", "-f", "json"])
+        .output()
+        .unwrap();
+    let doc = crate::common::json(&out);
+    let scanned = doc["summary"]["files_scanned"].as_u64().unwrap();
+    (out.status.code(), scanned)
+}
+
+#[test]
+fn lfs_pointers_are_skipped_but_a_file_that_only_starts_like_one_is_scanned() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+    // A real pointer is not read as content: its oid is a hash of a file stored elsewhere.
+    write_tree(&repo, &[("models/weights.bin", &lfs_pointer(oid))]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(
+        staged_scan(&sb, &repo),
+        (Some(0), 0),
+        "the pointer was scanned"
+    );
+    let out = sb.git(&repo, &["commit", "-q", "-m", "weights"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out), "");
+    // The same file with a line that is no part of a pointer is scanned, and blocked: a
+    // pointer's first line must not hide what follows it.
+    let posing = format!("{}GITHUB_TOKEN = \"{TOKEN}\"\n", lfs_pointer(oid));
+    write_tree(&repo, &[("models/config.txt", &posing)]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(staged_scan(&sb, &repo), (Some(1), 1));
+    let committed = head(&sb, &repo);
+    let out = sb.git(&repo, &["commit", "-m", "posing"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("models/config.txt:4:17"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(head(&sb, &repo), committed);
+    // A pointer over git-lfs's 1024-byte limit is not a pointer either.
+    let padded = format!("{}{}", lfs_pointer(oid), "x\n".repeat(600));
+    write_tree(&repo, &[("models/config.txt", &padded)]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(staged_scan(&sb, &repo), (Some(0), 1));
+}
