@@ -760,3 +760,82 @@ fn lfs_pointers_are_skipped_but_a_file_that_only_starts_like_one_is_scanned() {
     sb.ok(&repo, &["add", "-A"]);
     assert_eq!(staged_scan(&sb, &repo), (Some(0), 1));
 }
+
+#[test]
+fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    let hooks = repo.join(".git/hooks");
+    // Not part of the default set.
+    sb.pyguard(&repo).arg("install").assert().success();
+    assert!(hooks.join("pre-commit").is_file());
+    assert!(!hooks.join("pre-merge-commit").exists());
+    let out = sb
+        .pyguard(&repo)
+        .args(["install", "--hooks", "pre-commit,pre-merge-commit"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("installed the pre-merge-commit hook"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(mode(&hooks.join("pre-merge-commit")) & 0o111, 0o111);
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
+    write_tree(&repo, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "leak");
+    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
+    write_tree(&repo, &[("b.py", "b = 1\n")]);
+    commit_unchecked(&sb, &repo, "clean");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 1\n")]);
+    commit_unchecked(&sb, &repo, "main moves on");
+    let main = head(&sb, &repo);
+
+    // A merge without conflicts runs pre-merge-commit (not pre-commit), which blocks it.
+    let out = sb.git(&repo, &["merge", "--no-ff", "--no-edit", "feature"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "the merge went through: {shown}");
+    assert!(shown.contains("leak.py:3:17"), "{shown}");
+    assert!(shown.contains("pyguard blocked this merge"), "{shown}");
+    assert!(shown.contains("git merge --abort"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert_eq!(head(&sb, &repo), main, "a merge commit was created");
+    sb.ok(&repo, &["merge", "--abort"]);
+    assert!(!repo.join("leak.py").exists());
+    // A clean merge goes through.
+    let out = sb.git(&repo, &["merge", "-q", "--no-ff", "--no-edit", "clean"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out), "", "a clean merge printed something");
+    assert_eq!(
+        sb.ok(&repo, &["rev-parse", "HEAD^1"]).trim(),
+        main.as_deref().unwrap()
+    );
+    // `git merge --no-verify` is the bypass.
+    let out = sb.git(
+        &repo,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-edit",
+            "--no-verify",
+            "feature",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(repo.join("leak.py").is_file());
+
+    // Uninstall removes it too, without being asked for it by name.
+    let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!hooks.join("pre-merge-commit").exists(), "{}", text(&out));
+    assert!(!hooks.join("pre-commit").exists());
+    // And says nothing of it when it was never installed.
+    sb.pyguard(&repo).arg("install").assert().success();
+    let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    assert!(!text(&out).contains("pre-merge-commit"), "{}", text(&out));
+}
