@@ -804,6 +804,16 @@ fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
     assert!(shown.contains("git merge --abort"), "{shown}");
     assert!(!shown.contains(TOKEN), "{shown}");
     assert_eq!(head(&sb, &repo), main, "a merge commit was created");
+    // git left the merge in progress; the hook itself changes nothing when run on it.
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let out = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-merge-commit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
     sb.ok(&repo, &["merge", "--abort"]);
     assert!(!repo.join("leak.py").exists());
     // A clean merge goes through.
@@ -838,4 +848,24 @@ fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
     sb.pyguard(&repo).arg("install").assert().success();
     let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
     assert!(!text(&out).contains("pre-merge-commit"), "{}", text(&out));
+}
+
+#[test]
+fn split_index_fails_closed() {
+    // The fast path declines a split index and libgit2 cannot read one either: the gate must
+    // then block with its reason, never let the commit through unchecked.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    sb.ok(&repo, &["update-index", "--split-index"]);
+    let out = sb.git(&repo, &["commit", "-m", "clean"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pyguard failed"), "{}", text(&out));
+    assert!(text(&out).contains("'link'"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), None);
+    // The documented way out: an ordinary index.
+    sb.ok(&repo, &["update-index", "--no-split-index"]);
+    let out = sb.git(&repo, &["commit", "-q", "-m", "clean"]);
+    assert!(out.status.success(), "{}", text(&out));
 }
