@@ -782,6 +782,13 @@ fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
         text(&out)
     );
     assert_eq!(mode(&hooks.join("pre-merge-commit")) & 0o111, 0o111);
+    // Once installed, a plain `pyguard install` keeps it up to date with the others.
+    let out = sb.pyguard(&repo).arg("install").output().unwrap();
+    assert!(
+        text(&out).contains("the pre-merge-commit hook is up to date"),
+        "{}",
+        text(&out)
+    );
     write_tree(&repo, &[("a.py", "a = 1\n")]);
     commit_unchecked(&sb, &repo, "base");
     sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);

@@ -114,7 +114,15 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("failed to create the hooks directory {}", dir.display()))?;
     let mut failed = false;
-    for hook in selected(args, &HookName::DEFAULT) {
+    let mut chosen = selected(args, &HookName::DEFAULT);
+    if args.hooks.is_empty() {
+        // An opt-in hook pyguard wrote earlier is kept up to date with the rest.
+        chosen.extend(HookName::ALL.into_iter().filter(|h| {
+            !HookName::DEFAULT.contains(h)
+                && std::fs::read(dir.join(h.file_name())).is_ok_and(|c| is_pyguard_hook(&c))
+        }));
+    }
+    for hook in chosen {
         let text = render(hook, &exe, repo_hooks);
         match install_one(&dir, hook, &text) {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
