@@ -127,11 +127,23 @@ pub enum HookName {
     CommitMsg,
     /// Scans the commits a push sends.
     PrePush,
+    /// Scans what a merge without conflicts commits (not installed by default).
+    PreMergeCommit,
 }
 
 impl HookName {
-    /// Every hook, in the order they run.
-    pub const ALL: [HookName; 3] = [HookName::PreCommit, HookName::CommitMsg, HookName::PrePush];
+    /// Every hook pyguard can write: what `uninstall` removes by default.
+    pub const ALL: [HookName; 4] = [
+        HookName::PreCommit,
+        HookName::PreMergeCommit,
+        HookName::CommitMsg,
+        HookName::PrePush,
+    ];
+
+    /// What `install` writes by default. Not pre-merge-commit: it would also stop `git pull`
+    /// from merging commits that are already on the remote, which the user cannot fix locally.
+    pub const DEFAULT: [HookName; 3] =
+        [HookName::PreCommit, HookName::CommitMsg, HookName::PrePush];
 
     /// The hook's file name, as git names it.
     #[must_use]
@@ -140,6 +152,7 @@ impl HookName {
             HookName::PreCommit => "pre-commit",
             HookName::CommitMsg => "commit-msg",
             HookName::PrePush => "pre-push",
+            HookName::PreMergeCommit => "pre-merge-commit",
         }
     }
 }
@@ -147,7 +160,8 @@ impl HookName {
 /// Arguments of `pyguard install` and `pyguard uninstall`.
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// Which hooks, comma-separated [default: pre-commit,commit-msg,pre-push]
+    /// Which hooks, comma-separated [default: pre-commit,commit-msg,pre-push; uninstall: also
+    /// pre-merge-commit]
     #[arg(long, value_enum, value_delimiter = ',', value_name = "HOOKS")]
     pub hooks: Vec<HookName>,
     /// Use a global hooks directory (git's global core.hooksPath) for every repository;
@@ -169,6 +183,8 @@ pub struct HookArgs {
 pub enum HookRun {
     /// Scan what is staged.
     PreCommit,
+    /// Scan what a merge without conflicts is about to commit (its result is in the index).
+    PreMergeCommit,
     /// Scan the commit message in FILE for secrets.
     CommitMsg {
         /// The file holding the message (git passes it).

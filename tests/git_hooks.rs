@@ -566,3 +566,313 @@ fn the_hook_notes_baseline_entries_for_files_that_are_gone() {
         text(&out)
     );
 }
+
+#[test]
+fn submodule_entries_are_skipped_and_a_submodule_gets_its_own_hooks() {
+    let sb = Sandbox::new();
+    // The submodule's own history holds a secret (it has no hooks).
+    let sub = sb.bare_init("sub");
+    write_tree(&sub, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &sub, "sub");
+    let repo = sb.repo("super");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    sb.ok(
+        &repo,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            sub.to_str().unwrap(),
+            "sub",
+        ],
+    );
+    assert!(repo.join("sub/leak.py").is_file());
+    // A secret in a superproject file of the same commit is blocked, and only it is reported:
+    // the gitlink names a commit, the submodule's files are not the superproject's content.
+    write_tree(&repo, &[("app.py", &leaky())]);
+    sb.ok(&repo, &["add", "app.py"]);
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let committed = head(&sb, &repo);
+    let out = sb.git(&repo, &["commit", "-m", "add sub and leak"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("app.py:3:17"), "{shown}");
+    assert!(
+        !shown.contains("leak.py"),
+        "the submodule was scanned: {shown}"
+    );
+    assert_eq!(head(&sb, &repo), committed);
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
+    // Without it, the submodule commits fine.
+    sb.ok(&repo, &["rm", "-q", "--cached", "app.py"]);
+    std::fs::remove_file(repo.join("app.py")).unwrap();
+    let out = sb.git(&repo, &["commit", "-q", "-m", "add sub"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let tree = sb.ok(&repo, &["ls-tree", "HEAD", "sub"]);
+    assert!(tree.starts_with("160000 commit "), "{tree}");
+
+    // Inside the submodule, `pyguard install` writes to the submodule's own git directory.
+    let checkout = repo.join("sub");
+    assert!(checkout.join(".git").is_file(), "not an absorbed submodule");
+    let out = sb.pyguard(&checkout).arg("install").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let hooks = repo.join(".git/modules/sub/hooks");
+    assert!(hooks.join("pre-commit").is_file(), "{}", text(&out));
+    assert!(
+        text(&out).contains(".git/modules/sub/hooks/pre-commit"),
+        "{}",
+        text(&out)
+    );
+    // The superproject's own hooks are where they were, not rewritten.
+    let super_hook = std::fs::read(repo.join(".git/hooks/pre-commit")).unwrap();
+    // A commit in the submodule is gated by those hooks.
+    write_tree(&checkout, &[("more.py", &leaky())]);
+    sb.ok(&checkout, &["add", "more.py"]);
+    let sub_head = head(&sb, &checkout);
+    let out = sb.git(&checkout, &["commit", "-m", "leak in sub"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("more.py:3:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &checkout), sub_head);
+    write_tree(&checkout, &[("more.py", "b = 2\n")]);
+    sb.ok(&checkout, &["add", "more.py"]);
+    let out = sb.git(&checkout, &["commit", "-q", "-m", "clean in sub"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        std::fs::read(repo.join(".git/hooks/pre-commit")).unwrap(),
+        super_hook
+    );
+}
+
+#[test]
+fn merge_concluded_with_commit_is_gated_on_what_it_adds() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    // A branch that got a secret past the hook, and a clean one.
+    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
+    write_tree(&repo, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "leak");
+    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
+    write_tree(&repo, &[("b.py", "b = 1\n")]);
+    commit_unchecked(&sb, &repo, "clean");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 1\n")]);
+    commit_unchecked(&sb, &repo, "main moves on");
+    let main = head(&sb, &repo);
+
+    // The merge brings the secret in relative to HEAD: `git commit` is blocked.
+    sb.ok(&repo, &["merge", "-q", "--no-ff", "--no-commit", "feature"]);
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let out = sb.git(&repo, &["commit", "--no-edit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("leak.py:3:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), main, "the merge was committed");
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
+    assert!(repo.join(".git/MERGE_HEAD").is_file(), "the merge was lost");
+    sb.ok(&repo, &["merge", "--abort"]);
+
+    // A conflict resolved by hand: the resolution itself adds the secret.
+    sb.ok(&repo, &["checkout", "-q", "-b", "other", "main"]);
+    write_tree(&repo, &[("c.py", "c = 2\n")]);
+    commit_unchecked(&sb, &repo, "other c");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    commit_unchecked(&sb, &repo, "main c");
+    let main = head(&sb, &repo);
+    let out = sb.git(&repo, &["merge", "other"]);
+    assert!(!out.status.success(), "expected a conflict: {}", text(&out));
+    write_tree(&repo, &[("c.py", &format!("c = 3\n{}", leaky()))]);
+    sb.ok(&repo, &["add", "c.py"]);
+    let out = sb.git(&repo, &["commit", "--no-edit"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("c.py:4:17"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), main);
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    sb.ok(&repo, &["add", "c.py"]);
+    let out = sb.git(&repo, &["commit", "-q", "--no-edit"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // A merge of a clean branch goes through.
+    sb.ok(&repo, &["merge", "-q", "--no-ff", "--no-commit", "clean"]);
+    let out = sb.git(&repo, &["commit", "-q", "--no-edit"]);
+    assert!(out.status.success(), "{}", text(&out));
+    sb.ok(&repo, &["rev-parse", "--verify", "-q", "HEAD^2"]);
+    assert!(repo.join("b.py").is_file());
+}
+
+/// A Git LFS pointer as git-lfs writes it (no git-lfs needed: it is plain text).
+fn lfs_pointer(oid: &str) -> String {
+    format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 123\n")
+}
+
+/// `pyguard scan --staged -f json` in `repo`: (exit code, files scanned).
+fn staged_scan(sb: &Sandbox, repo: &Path) -> (Option<i32>, u64) {
+    let out = sb
+        .pyguard(repo)
+        .args(["scan", "--staged", "-f", "json"])
+        .output()
+        .unwrap();
+    let doc = crate::common::json(&out);
+    let scanned = doc["summary"]["files_scanned"].as_u64().unwrap();
+    (out.status.code(), scanned)
+}
+
+#[test]
+fn lfs_pointers_are_skipped_but_a_file_that_only_starts_like_one_is_scanned() {
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393";
+    // A real pointer is not read as content: its oid is a hash of a file stored elsewhere.
+    write_tree(&repo, &[("models/weights.bin", &lfs_pointer(oid))]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(
+        staged_scan(&sb, &repo),
+        (Some(0), 0),
+        "the pointer was scanned"
+    );
+    let out = sb.git(&repo, &["commit", "-q", "-m", "weights"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out), "");
+    // The same file with a line that is no part of a pointer is scanned, and blocked: a
+    // pointer's first line must not hide what follows it.
+    let posing = format!("{}GITHUB_TOKEN = \"{TOKEN}\"\n", lfs_pointer(oid));
+    write_tree(&repo, &[("models/config.txt", &posing)]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(staged_scan(&sb, &repo), (Some(1), 1));
+    let committed = head(&sb, &repo);
+    let out = sb.git(&repo, &["commit", "-m", "posing"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("models/config.txt:4:17"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(head(&sb, &repo), committed);
+    // A pointer over git-lfs's 1024-byte limit is not a pointer either.
+    let padded = format!("{}{}", lfs_pointer(oid), "x\n".repeat(600));
+    write_tree(&repo, &[("models/config.txt", &padded)]);
+    sb.ok(&repo, &["add", "-A"]);
+    assert_eq!(staged_scan(&sb, &repo), (Some(0), 1));
+}
+
+#[test]
+fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    let hooks = repo.join(".git/hooks");
+    // Not part of the default set.
+    sb.pyguard(&repo).arg("install").assert().success();
+    assert!(hooks.join("pre-commit").is_file());
+    assert!(!hooks.join("pre-merge-commit").exists());
+    let out = sb
+        .pyguard(&repo)
+        .args(["install", "--hooks", "pre-commit,pre-merge-commit"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("installed the pre-merge-commit hook"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(mode(&hooks.join("pre-merge-commit")) & 0o111, 0o111);
+    // Once installed, a plain `pyguard install` keeps it up to date with the others.
+    let out = sb.pyguard(&repo).arg("install").output().unwrap();
+    assert!(
+        text(&out).contains("the pre-merge-commit hook is up to date"),
+        "{}",
+        text(&out)
+    );
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
+    write_tree(&repo, &[("leak.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "leak");
+    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
+    write_tree(&repo, &[("b.py", "b = 1\n")]);
+    commit_unchecked(&sb, &repo, "clean");
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("c.py", "c = 1\n")]);
+    commit_unchecked(&sb, &repo, "main moves on");
+    let main = head(&sb, &repo);
+
+    // A merge without conflicts runs pre-merge-commit (not pre-commit), which blocks it.
+    let out = sb.git(&repo, &["merge", "--no-ff", "--no-edit", "feature"]);
+    let shown = text(&out);
+    assert!(!out.status.success(), "the merge went through: {shown}");
+    assert!(shown.contains("leak.py:3:17"), "{shown}");
+    assert!(shown.contains("pyguard blocked this merge"), "{shown}");
+    assert!(shown.contains("git merge --abort"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert_eq!(head(&sb, &repo), main, "a merge commit was created");
+    // git left the merge in progress; the hook itself changes nothing when run on it.
+    sb.settle(&repo);
+    let before = snapshot(&repo);
+    let out = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-merge-commit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert_eq!(snapshot(&repo), before, "index or working tree changed");
+    sb.ok(&repo, &["merge", "--abort"]);
+    assert!(!repo.join("leak.py").exists());
+    // A clean merge goes through.
+    let out = sb.git(&repo, &["merge", "-q", "--no-ff", "--no-edit", "clean"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(text(&out), "", "a clean merge printed something");
+    assert_eq!(
+        sb.ok(&repo, &["rev-parse", "HEAD^1"]).trim(),
+        main.as_deref().unwrap()
+    );
+    // `git merge --no-verify` is the bypass.
+    let out = sb.git(
+        &repo,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "--no-edit",
+            "--no-verify",
+            "feature",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(repo.join("leak.py").is_file());
+
+    // Uninstall removes it too, without being asked for it by name.
+    let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!hooks.join("pre-merge-commit").exists(), "{}", text(&out));
+    assert!(!hooks.join("pre-commit").exists());
+    // And says nothing of it when it was never installed.
+    sb.pyguard(&repo).arg("install").assert().success();
+    let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    assert!(!text(&out).contains("pre-merge-commit"), "{}", text(&out));
+}
+
+#[test]
+fn split_index_fails_closed() {
+    // The fast path declines a split index and libgit2 cannot read one either: the gate must
+    // then block with its reason, never let the commit through unchecked.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    sb.ok(&repo, &["update-index", "--split-index"]);
+    let out = sb.git(&repo, &["commit", "-m", "clean"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("pyguard failed"), "{}", text(&out));
+    assert!(text(&out).contains("'link'"), "{}", text(&out));
+    assert_eq!(head(&sb, &repo), None);
+    // The documented way out: an ordinary index.
+    sb.ok(&repo, &["update-index", "--no-split-index"]);
+    let out = sb.git(&repo, &["commit", "-q", "-m", "clean"]);
+    assert!(out.status.success(), "{}", text(&out));
+}

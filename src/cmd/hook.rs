@@ -1,6 +1,7 @@
 //! `pyguard hook <name>`, what the installed git hooks run, and `pyguard scan --staged`, its
-//! user-facing twin: the commit gate on exactly what is staged, the commit-message check and
-//! the pre-push check.
+//! user-facing twin: the commit gate on exactly what is staged (also run, as
+//! `pre-merge-commit`, on the result of a merge git commits itself), the commit-message check
+//! and the pre-push check.
 //!
 //! A hook is silent when the change is clean. When it blocks (exit 1) it prints the findings
 //! through the human report writer, then how to fix, allow or bypass. When pyguard itself fails
@@ -36,6 +37,8 @@ const SCISSORS: &str = " ------------------------ >8 ------------------------";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Gate {
     Commit,
+    /// A merge git commits itself (no conflicts): the `pre-merge-commit` hook.
+    Merge,
     CommitMessage,
     Push,
 }
@@ -43,7 +46,8 @@ enum Gate {
 impl Gate {
     fn bypass(self) -> &'static str {
         match self {
-            Gate::Commit | Gate::CommitMessage => "git commit --no-verify",
+            // A blocked merge is left in progress; `git commit` concludes it.
+            Gate::Commit | Gate::CommitMessage | Gate::Merge => "git commit --no-verify",
             Gate::Push => "git push --no-verify",
         }
     }
@@ -51,6 +55,7 @@ impl Gate {
     fn action(self) -> &'static str {
         match self {
             Gate::Commit | Gate::CommitMessage => "commit",
+            Gate::Merge => "merge",
             Gate::Push => "push",
         }
     }
@@ -59,7 +64,9 @@ impl Gate {
 /// Runs one hook and returns its exit code. Never fails: an error blocks with exit 2.
 pub fn run(args: &HookArgs) -> u8 {
     let (gate, result) = match &args.hook {
-        HookRun::PreCommit => (Gate::Commit, pre_commit()),
+        HookRun::PreCommit => (Gate::Commit, pre_commit(Gate::Commit)),
+        // git has written the merge result to the index: the same gate, against HEAD.
+        HookRun::PreMergeCommit => (Gate::Merge, pre_commit(Gate::Merge)),
         HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(file)),
         HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(remote)),
     };
@@ -173,7 +180,8 @@ impl Gatekeeper {
     }
 }
 
-fn pre_commit() -> Result<u8> {
+/// The gate on the index against HEAD, for `pre-commit` and `pre-merge-commit`.
+fn pre_commit(gate_kind: Gate) -> Result<u8> {
     let started = Instant::now();
     let config = Gatekeeper::load()?;
     let changes = staged::read(config.max_file_size)?;
@@ -184,7 +192,7 @@ fn pre_commit() -> Result<u8> {
     let gate = Gatekeeper::new(config, |_| true)?;
     note_stale_baseline(&gate);
     let report = gate.scan(changes, started);
-    verdict(&report, &gate, Gate::Commit)
+    verdict(&report, &gate, gate_kind)
 }
 
 /// Warns about baseline entries whose file no longer exists. The hook sees only the staged
@@ -317,6 +325,12 @@ fn hint(report: &Report, gate: Gate) -> Result<()> {
             "pyguard blocked this commit: the staged changes add {n} blocking finding{s}.\n  \
              fix:    remove it from the file and `git add` it again; if a secret was ever real, \
              rotate it (revoke and replace it).\n"
+        ),
+        Gate::Merge => format!(
+            "pyguard blocked this merge: it adds {n} blocking finding{s} relative to HEAD.\n  \
+             fix:    the merge is left in progress, not committed: remove it from the file, \
+             `git add` it and `git commit` (or give up with `git merge --abort`); if a secret \
+             was ever real, rotate it (revoke and replace it).\n"
         ),
         Gate::CommitMessage => format!(
             "pyguard blocked this commit: its message contains {n} secret{s}.\n  \

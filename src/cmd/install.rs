@@ -27,6 +27,7 @@ fn template(hook: HookName) -> &'static str {
         HookName::PreCommit => include_str!("../../hooks/pre-commit"),
         HookName::CommitMsg => include_str!("../../hooks/commit-msg"),
         HookName::PrePush => include_str!("../../hooks/pre-push"),
+        HookName::PreMergeCommit => include_str!("../../hooks/pre-merge-commit"),
     }
 }
 
@@ -51,9 +52,10 @@ pub fn is_pyguard_hook(content: &[u8]) -> bool {
     memchr::memmem::find(head, MARKER.as_bytes()).is_some()
 }
 
-fn selected(args: &InstallArgs) -> Vec<HookName> {
+/// The hooks named by `--hooks`, else `default`.
+fn selected(args: &InstallArgs, default: &[HookName]) -> Vec<HookName> {
     if args.hooks.is_empty() {
-        HookName::ALL.to_vec()
+        default.to_vec()
     } else {
         let mut v = args.hooks.clone();
         v.dedup();
@@ -112,7 +114,15 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("failed to create the hooks directory {}", dir.display()))?;
     let mut failed = false;
-    for hook in selected(args) {
+    let mut chosen = selected(args, &HookName::DEFAULT);
+    if args.hooks.is_empty() {
+        // An opt-in hook pyguard wrote earlier is kept up to date with the rest.
+        chosen.extend(HookName::ALL.into_iter().filter(|h| {
+            !HookName::DEFAULT.contains(h)
+                && std::fs::read(dir.join(h.file_name())).is_ok_and(|c| is_pyguard_hook(&c))
+        }));
+    }
+    for hook in chosen {
         let text = render(hook, &exe, repo_hooks);
         match install_one(&dir, hook, &text) {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
@@ -179,7 +189,17 @@ pub fn uninstall(args: &InstallArgs) -> Result<u8> {
         (hooks::hooks_dir()?.dir, false)
     };
     let mut failed = false;
-    for hook in selected(args) {
+    // Every hook pyguard can write, including those it does not install by default.
+    for hook in selected(args, &HookName::ALL) {
+        let path = dir.join(hook.file_name());
+        let opt_in = args.hooks.is_empty() && !HookName::DEFAULT.contains(&hook);
+        if opt_in
+            && std::fs::symlink_metadata(&path).is_err()
+            && std::fs::symlink_metadata(chained_path(&path)).is_err()
+        {
+            // Not installed, and not asked for: nothing worth saying.
+            continue;
+        }
         match uninstall_one(&dir, hook) {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {

@@ -14,8 +14,11 @@ use git2::{Delta, Diff, DiffFindOptions, DiffOptions, FileMode, Oid, Patch, Repo
 
 use super::{Chunk, Provenance};
 
-/// What a Git LFS pointer file starts with; its content is a hash, not the file.
-const LFS_POINTER: &[u8] = b"version https://git-lfs.github.com/spec/v1";
+/// The first line of a Git LFS pointer file; its content is a hash, not the file.
+const LFS_POINTER: &str = "version https://git-lfs.github.com/spec/v1";
+
+/// git-lfs writes pointers smaller than this and reads nothing larger as one.
+const LFS_MAX: usize = 1024;
 
 /// Chunks read from git, and what was left out.
 #[derive(Debug, Default)]
@@ -132,7 +135,7 @@ where
             .find_blob(file.blob)
             .with_context(|| format!("failed to read the blob of {}", file.path))?;
         let bytes = blob.content();
-        if bytes.starts_with(LFS_POINTER) {
+        if is_lfs_pointer(bytes) {
             changes.skipped_lfs += 1;
             continue;
         }
@@ -141,6 +144,56 @@ where
         changes.chunks.push(chunk);
     }
     Ok(changes)
+}
+
+/// Whether `bytes` is a whole Git LFS pointer: under 1024 bytes, the version line, then only
+/// `oid sha256:<hex>`, `size <n>` and `ext-<n>-<name> <method>:<hash>` lines
+/// (<https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md>). Checking every line, not just
+/// the first, matters: a pointer holds nothing worth scanning, so anything that only starts
+/// like one would otherwise hide whatever follows.
+fn is_lfs_pointer(bytes: &[u8]) -> bool {
+    let is_hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let Some(text) = (bytes.len() < LFS_MAX)
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+    else {
+        return false;
+    };
+    let Some(rest) = text
+        .strip_prefix(LFS_POINTER)
+        .and_then(|r| r.strip_prefix('\n'))
+    else {
+        return false;
+    };
+    let (mut oid, mut size) = (false, false);
+    for line in rest.strip_suffix('\n').unwrap_or(rest).split('\n') {
+        let Some((key, value)) = line.split_once(' ') else {
+            return false;
+        };
+        let ok = match key {
+            "oid" => {
+                oid = value.strip_prefix("sha256:").is_some_and(|h| is_hex(h, 64));
+                oid
+            }
+            "size" => {
+                size = token(value) && value.bytes().all(|b| b.is_ascii_digit());
+                size
+            }
+            _ => {
+                key.strip_prefix("ext-")
+                    .and_then(|k| k.split_once('-'))
+                    .is_some_and(|(n, name)| n.bytes().all(|b| b.is_ascii_digit()) && token(name))
+                    && value
+                        .split_once(':')
+                        .is_some_and(|(method, hash)| token(method) && token(hash))
+            }
+        };
+        if !ok {
+            return false;
+        }
+    }
+    oid && size
 }
 
 /// The lines in both `a` and `b` (each sorted and disjoint).
@@ -188,7 +241,29 @@ pub(crate) fn union(
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, union};
+    use super::{intersect, is_lfs_pointer, union};
+
+    #[test]
+    fn only_a_whole_lfs_pointer_is_one() {
+        let oid = "0123456789abcdef".repeat(4);
+        let pointer =
+            format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12345\n");
+        assert!(is_lfs_pointer(pointer.as_bytes()));
+        let with_ext = pointer.replace("oid", &format!("ext-0-foo sha256:{oid}\noid"));
+        assert!(is_lfs_pointer(with_ext.as_bytes()));
+        assert!(is_lfs_pointer(pointer.trim_end().as_bytes()));
+        for not in [
+            format!("{pointer}password = \"x\"\n"),
+            format!("{pointer}\n"),
+            pointer.replace("size 12345", "size 12a"),
+            pointer.replace(&oid, &oid[1..]),
+            pointer.replace("\nsize 12345", ""),
+            format!("{pointer}{}", "ext-1-a b:c\n".repeat(100)),
+            "version https://git-lfs.github.com/spec/v1\n".to_string(),
+        ] {
+            assert!(!is_lfs_pointer(not.as_bytes()), "{not:?}");
+        }
+    }
 
     #[test]
     fn intersection_keeps_only_common_lines() {
