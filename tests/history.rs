@@ -376,15 +376,30 @@ fn lfs_pointers_binary_and_large_blobs_are_skipped_and_counted() {
     repo.write("blob.dat", &format!("\0\0binary {TOKEN}\n"));
     repo.write("big.py", &format!("x = 1\n{}\n", "#".repeat(4000)));
     repo.write("ok.py", "print('hi')\n");
+    // Starts like a pointer but is not one: scanned.
+    repo.write(
+        "notes.txt",
+        &format!("version https://git-lfs.github.com/spec/v1\nGITHUB = \"{TOKEN}\"\n"),
+    );
     repo.commit("assets");
     let out = repo.scan(&repo.dir, &["--max-file-size", "1KB"]);
-    assert_eq!(out.status.code(), Some(0));
-    let s = json(&out)["summary"].clone();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert_eq!(
+        findings(&doc),
+        [(
+            "github-token".into(),
+            "notes.txt".into(),
+            2,
+            repo.git(&["rev-parse", "HEAD"])
+        )]
+    );
+    let s = doc["summary"].clone();
     assert_eq!(s["skipped_lfs"], 1);
     assert_eq!(s["skipped_binary"], 1);
     assert_eq!(s["skipped_too_large"][0]["path"], "big.py");
-    assert_eq!(s["files_scanned"], 1);
-    assert_eq!(s["unique_blobs"], 4);
+    assert_eq!(s["files_scanned"], 2);
+    assert_eq!(s["unique_blobs"], 5);
 }
 
 #[test]
@@ -527,7 +542,7 @@ fn a_history_baseline_suppresses_every_historical_finding_but_not_a_new_one() {
 #[test]
 fn a_kept_line_is_attributed_to_the_commit_that_added_it() {
     let mut repo = Repo::new();
-    let body: String = (0..40).map(|i| format!("x{i} = {i}\n")).collect();
+    let body = (0..40).fold(String::new(), |acc, i| acc + &format!("x{i} = {i}\n"));
     repo.write("app.py", &body);
     repo.commit("start");
     let with_token = format!("{body}GITHUB = \"{TOKEN}\"\nend = 1\n");
@@ -541,7 +556,7 @@ fn a_kept_line_is_attributed_to_the_commit_that_added_it() {
         repo.write("app.py", &text);
         repo.commit(&format!("edit {n}"));
     }
-    text.push_str(&format!("AWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n"));
+    text = format!("{text}AWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n");
     repo.write("app.py", &text);
     let aws = repo.commit("add a key");
     repo.git(&["repack", "-adq"]);

@@ -151,7 +151,7 @@ where
 /// (<https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md>). Checking every line, not just
 /// the first, matters: a pointer holds nothing worth scanning, so anything that only starts
 /// like one would otherwise hide whatever follows.
-fn is_lfs_pointer(bytes: &[u8]) -> bool {
+pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
     let is_hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit());
     let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
     let Some(text) = (bytes.len() < LFS_MAX)

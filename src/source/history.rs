@@ -25,10 +25,6 @@ use gix::prelude::Header as _;
 use super::lines::{LineLedger, Session};
 use super::CommitInfo;
 
-/// Git LFS pointer files start with this line; their content lives elsewhere.
-const LFS_PREFIX: &[u8] = b"version https://git-lfs.github.com/spec/";
-/// LFS pointers are small; anything larger is a real file that happens to start like one.
-const LFS_MAX: usize = 1024;
 /// Use pack-order traversal of a pack only when the blobs still needed are at least this
 /// fraction of its objects; a narrow range in a big pack is cheaper to look up one by one.
 const TRAVERSE_MIN_FRACTION: usize = 20;
@@ -308,7 +304,7 @@ impl Plan {
                         size: bytes.len() as u64,
                     },
                 );
-            } else if bytes.len() <= LFS_MAX && bytes.starts_with(LFS_PREFIX) {
+            } else if super::git::is_lfs_pointer(bytes) {
                 visit(state, Blob::LfsPointer { index: i });
             } else {
                 visit(state, Blob::Content { index: i, bytes });
