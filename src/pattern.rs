@@ -229,19 +229,19 @@ pub struct Pattern {
     pub spec: PatternSpec,
     /// The file it came from (for error messages).
     pub origin: String,
-    /// Compiled path globs; `None` when the pattern applies everywhere.
-    pub paths: Option<GlobSet>,
+    /// Path globs, compiled on first use; `None` when the pattern applies everywhere.
+    paths: OnceLock<Option<GlobSet>>,
     /// Whether any glob names a directory (matched against the whole path, not the file name).
     paths_need_full: bool,
-    /// Compiled `exclude_paths`.
-    exclude: Option<GlobSet>,
+    /// `exclude_paths`, compiled on first use.
+    exclude: OnceLock<Option<GlobSet>>,
     /// Whether any exclude glob names a directory.
     exclude_need_full: bool,
     /// Parsed validator.
     pub validator: Option<Validator>,
     regex: OnceLock<Result<Regex, String>>,
-    /// Compiled `context.paths`.
-    context_paths: Option<GlobSet>,
+    /// `context.paths`, compiled on first use.
+    context_paths: OnceLock<Option<GlobSet>>,
     /// `unless`, `flow_sources` (anchored) and `context.regex`, compiled on first use.
     unless: OnceLock<Option<Regex>>,
     flow: OnceLock<Option<Regex>>,
@@ -270,15 +270,21 @@ impl Pattern {
     #[must_use]
     pub fn applies_to(&self, path: &str) -> bool {
         let path = path.replace('\\', "/");
-        if let Some(set) = &self.exclude {
+        if let Some(set) = lazy_globs(&self.exclude, &self.spec.exclude_paths) {
             if glob_matches(set, self.exclude_need_full, &path) {
                 return false;
             }
         }
-        match &self.paths {
+        match lazy_globs(&self.paths, &self.spec.paths) {
             None => true,
             Some(set) => glob_matches(set, self.paths_need_full, &path),
         }
+    }
+
+    /// Whether the pattern is limited to some paths (it has `paths` globs).
+    #[must_use]
+    pub fn is_path_scoped(&self) -> bool {
+        !self.spec.paths.is_empty()
     }
 
     /// Whether this is a `kind: file` pattern matched per file by its path (not a detector).
@@ -309,7 +315,7 @@ impl Pattern {
         let Some(ctx) = &self.spec.context else {
             return true;
         };
-        if let Some(set) = &self.context_paths {
+        if let Some(set) = lazy_globs(&self.context_paths, &ctx.paths) {
             if glob_matches(set, true, &path.replace('\\', "/")) {
                 return true;
             }
@@ -389,26 +395,28 @@ fn check_aux_regexes(spec: &PatternSpec, problems: &mut Vec<String>) {
     }
 }
 
-fn build_globs(globs: &[String], problems: &mut Vec<String>) -> Option<GlobSet> {
-    if globs.is_empty() {
-        return None;
-    }
-    let mut builder = GlobSetBuilder::new();
+/// Reports the globs that do not parse (a set of valid globs always builds).
+fn check_globs(globs: &[String], problems: &mut Vec<String>) {
     for g in globs {
-        match Glob::new(g) {
-            Ok(glob) => {
-                builder.add(glob);
-            }
-            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
+        if let Err(e) = Glob::new(g) {
+            problems.push(format!("bad path glob {g:?}: {e}"));
         }
     }
-    match builder.build() {
-        Ok(set) => Some(set),
-        Err(e) => {
-            problems.push(format!("bad path globs: {e}"));
-            None
+}
+
+/// The glob set of `globs`, built on first use; `None` when there are none.
+fn lazy_globs<'a>(cell: &'a OnceLock<Option<GlobSet>>, globs: &[String]) -> Option<&'a GlobSet> {
+    cell.get_or_init(|| {
+        if globs.is_empty() {
+            return None;
         }
-    }
+        let mut builder = GlobSetBuilder::new();
+        for glob in globs.iter().filter_map(|g| Glob::new(g).ok()) {
+            builder.add(glob);
+        }
+        builder.build().ok()
+    })
+    .as_ref()
 }
 
 fn compile(spec: &PatternSpec) -> Result<Regex> {
@@ -463,14 +471,17 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         problems.push("name is empty".to_string());
     }
     problems.extend(kind_problems(&spec));
-    check_aux_regexes(&spec, &mut problems);
+    // The built-in patterns' regexes are checked by the test suite (`patterns::self_test`
+    // compiles them all); at run time they compile on first use, which keeps start-up short.
+    if compile_now {
+        check_aux_regexes(&spec, &mut problems);
+    }
     if spec.flow_sources.is_some() && !spec.regex.contains("(?P<flow>") {
         problems.push("flow_sources needs a capture group named `flow` in the regex".to_string());
     }
-    let context_paths = spec
-        .context
-        .as_ref()
-        .and_then(|c| build_globs(&c.paths, &mut problems));
+    if let Some(c) = &spec.context {
+        check_globs(&c.paths, &mut problems);
+    }
     if let Some(k) = spec.keywords.iter().find(|k| k.len() < 2) {
         problems.push(format!("keyword {k:?} is shorter than 2 bytes"));
     }
@@ -503,8 +514,10 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
             None
         }
     };
-    let (paths, paths_need_full) = glob_set(&spec.paths, &mut problems);
-    let (exclude, exclude_need_full) = glob_set(&spec.exclude_paths, &mut problems);
+    check_globs(&spec.paths, &mut problems);
+    check_globs(&spec.exclude_paths, &mut problems);
+    let paths_need_full = spec.paths.iter().any(|g| g.contains('/'));
+    let exclude_need_full = spec.exclude_paths.iter().any(|g| g.contains('/'));
     let regex = OnceLock::new();
     if compile_now && !spec.regex.is_empty() {
         match compile(&spec) {
@@ -520,13 +533,13 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     Ok(Pattern {
         spec,
         origin: origin.to_string(),
-        paths,
+        paths: OnceLock::new(),
         paths_need_full,
-        exclude,
+        exclude: OnceLock::new(),
         exclude_need_full,
         validator,
         regex,
-        context_paths,
+        context_paths: OnceLock::new(),
         unless: OnceLock::new(),
         flow: OnceLock::new(),
         context_regex: OnceLock::new(),
@@ -571,31 +584,6 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
         }
     }
     problems
-}
-
-/// Compiles a list of globs; the flag says whether any names a directory.
-fn glob_set(globs: &[String], problems: &mut Vec<String>) -> (Option<GlobSet>, bool) {
-    if globs.is_empty() {
-        return (None, false);
-    }
-    let mut builder = GlobSetBuilder::new();
-    let mut need_full = false;
-    for g in globs {
-        need_full |= g.contains('/');
-        match Glob::new(g) {
-            Ok(glob) => {
-                builder.add(glob);
-            }
-            Err(e) => problems.push(format!("bad path glob {g:?}: {e}")),
-        }
-    }
-    match builder.build() {
-        Ok(set) => (Some(set), need_full),
-        Err(e) => {
-            problems.push(format!("bad path globs: {e}"));
-            (None, need_full)
-        }
-    }
 }
 
 /// The pattern files compiled into the binary: (file name, contents converted to JSON).
@@ -668,6 +656,10 @@ pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
         if let Err(e) = p.regex() {
             failures.push(format!("{e:#}"));
         }
+        // Built-in patterns compile their other regexes on first use: check them here.
+        let mut problems = Vec::new();
+        check_aux_regexes(&p.spec, &mut problems);
+        failures.extend(problems.iter().map(|e| format!("{}: {e}", p.spec.id)));
     }
     let fires = |pattern: &Pattern, example: &Example, failures: &mut Vec<String>| {
         let path = example

@@ -369,7 +369,7 @@ struct PathGroups {
 impl PathGroups {
     fn new(plan: &Plan, patterns: &[pattern::Pattern]) -> Self {
         let scoped: Vec<&pattern::Pattern> =
-            patterns.iter().filter(|p| p.paths.is_some()).collect();
+            patterns.iter().filter(|p| p.is_path_scoped()).collect();
         let mut ids: HashMap<Vec<bool>, u32> = HashMap::new();
         let group_of_path = (0..plan.path_count() as u32)
             .map(|i| {
