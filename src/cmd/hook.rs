@@ -13,7 +13,7 @@ use std::io::{Read as _, Write as _};
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use rayon::prelude::*;
 
 use crate::cli::{HookArgs, HookRun, OutputArgs};
@@ -184,12 +184,22 @@ impl Gatekeeper {
 fn pre_commit(gate_kind: Gate) -> Result<u8> {
     let started = Instant::now();
     let config = Gatekeeper::load()?;
-    let changes = staged::read(config.max_file_size)?;
+    let max_file_size = config.max_file_size;
+    // The patterns load and compile on a second core while git2 reads the index and the
+    // staged blobs: the two halves of the hook's start-up overlap.
+    let loading = std::thread::spawn(move || {
+        let gate = Gatekeeper::new(config, |_| true)?;
+        gate.scanner.matcher().prepare_focused();
+        Ok::<_, anyhow::Error>(gate)
+    });
+    let changes = staged::read(max_file_size)?;
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
-        // Nothing added (a message-only amend, a deletion): no need to load patterns.
+        // Nothing added (a message-only amend, a deletion): the patterns are not needed.
         return Ok(0);
     }
-    let gate = Gatekeeper::new(config, |_| true)?;
+    let gate = loading
+        .join()
+        .map_err(|_| anyhow!("loading the patterns failed unexpectedly"))??;
     note_stale_baseline(&gate);
     let report = gate.scan(changes, started);
     verdict(&report, &gate, gate_kind)

@@ -180,6 +180,12 @@ impl Matcher {
         })
     }
 
+    /// Builds what a focused scan needs up front (the keyword tiers), so that a caller can
+    /// do it on another thread while it reads the content.
+    pub fn prepare_focused(&self) {
+        let _ = self.tiers();
+    }
+
     /// The automaton over every keyword.
     fn keywords(&self) -> &Keywords {
         self.keywords

@@ -42,6 +42,8 @@ pub(crate) struct Added {
     pub blob: Oid,
     /// The added lines (1-based, in the new blob), sorted and disjoint.
     pub lines: Vec<RangeInclusive<u32>>,
+    /// The new blob's content, when finding the added lines already read it.
+    pub content: Option<Vec<u8>>,
 }
 
 /// Diff options for "which lines are new": no context, so every new-side line of a hunk is an
@@ -101,7 +103,12 @@ pub(crate) fn added_files(diff: &mut Diff<'_>) -> Result<Vec<Added>> {
             }
         }
         if !lines.is_empty() {
-            out.push(Added { path, blob, lines });
+            out.push(Added {
+                path,
+                blob,
+                lines,
+                content: None,
+            });
         }
     }
     Ok(out)
@@ -123,23 +130,31 @@ where
         workdir: repo.workdir().map(std::path::Path::to_path_buf),
         ..Changes::default()
     };
-    for file in files {
-        let (size, _) = odb
-            .read_header(file.blob)
-            .with_context(|| format!("failed to read the blob of {}", file.path))?;
-        if size as u64 > max_file_size {
-            changes.too_large.push((file.path, size as u64));
+    for mut file in files {
+        let bytes = if let Some(bytes) = file.content.take() {
+            bytes
+        } else {
+            let (size, _) = odb
+                .read_header(file.blob)
+                .with_context(|| format!("failed to read the blob of {}", file.path))?;
+            if size as u64 > max_file_size {
+                changes.too_large.push((file.path, size as u64));
+                continue;
+            }
+            repo.find_blob(file.blob)
+                .with_context(|| format!("failed to read the blob of {}", file.path))?
+                .content()
+                .to_vec()
+        };
+        if bytes.len() as u64 > max_file_size {
+            changes.too_large.push((file.path, bytes.len() as u64));
             continue;
         }
-        let blob = repo
-            .find_blob(file.blob)
-            .with_context(|| format!("failed to read the blob of {}", file.path))?;
-        let bytes = blob.content();
-        if is_lfs_pointer(bytes) {
+        if is_lfs_pointer(&bytes) {
             changes.skipped_lfs += 1;
             continue;
         }
-        let mut chunk = Chunk::new(file.path.clone(), bytes.to_vec(), provenance(&file));
+        let mut chunk = Chunk::new(file.path.clone(), bytes, provenance(&file));
         chunk.added_lines = Some(file.lines);
         changes.chunks.push(chunk);
     }

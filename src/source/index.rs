@@ -88,7 +88,10 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile> {
         if pos > end {
             return None;
         }
-        prev.clone_from(&path);
+        if version == 4 {
+            // Only version 4 compresses each path against the one before.
+            prev.clone_from(&path);
+        }
         entries.push(Entry { path, mode, oid });
     }
     let mut trees = HashMap::new();

@@ -206,13 +206,14 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
     let mut out = Vec::with_capacity(fresh.len());
     for c in fresh {
         let path = String::from_utf8_lossy(&c.path).into_owned();
-        let lines = match c.old {
-            None => vec![1..=u32::MAX],
+        let (lines, content) = match c.old {
+            None => (vec![1..=u32::MAX], None),
             Some(old) => {
                 let old = repo.find_blob(old)?;
                 let new = repo.find_blob(c.new)?;
-                added_lines(old.content(), new.content())
-                    .with_context(|| format!("failed to diff {path}"))?
+                let lines = added_lines(old.content(), new.content())
+                    .with_context(|| format!("failed to diff {path}"))?;
+                (lines, Some(new.content().to_vec()))
             }
         };
         if !lines.is_empty() {
@@ -220,6 +221,7 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
                 path,
                 blob: c.new,
                 lines,
+                content,
             });
         }
     }
