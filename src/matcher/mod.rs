@@ -296,11 +296,7 @@ impl Matcher {
         let mut applies: Vec<Option<bool>> = vec![None; self.patterns.len()];
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
-        for &p in &self.whole_file {
-            if *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path)) {
-                windows.push((p, 0, bytes.len()));
-            }
-        }
+        self.whole_file_windows(path, bytes, focus, &mut applies, &mut windows);
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
         let mut on_hit = |slot: usize, hit_start: usize, hit_end: usize| {
             let mut line: Option<(usize, usize)> = None;
@@ -467,6 +463,36 @@ impl Matcher {
             }
         }
         errors
+    }
+
+    /// Windows for the content patterns without keywords: the whole file, or near the focus.
+    fn whole_file_windows(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        focus: Option<&[Range<usize>]>,
+        applies: &mut [Option<bool>],
+        windows: &mut Vec<(usize, usize, usize)>,
+    ) {
+        for &p in &self.whole_file {
+            if !*applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path)) {
+                continue;
+            }
+            let pattern = &self.patterns[p];
+            match focus {
+                // A line-anchored regex (`(?m)`, no `\A`/`\z`) matches the same within whole
+                // lines: run it only where it can touch a focused line.
+                Some(focus) if is_line_anchored(&pattern.spec.regex) => {
+                    let reach = pattern.spec.max_lines.saturating_sub(1) as usize;
+                    windows.extend(
+                        reach_ranges(bytes, focus, reach)
+                            .into_iter()
+                            .map(|r| (p, r.start, r.end)),
+                    );
+                }
+                _ => windows.push((p, 0, bytes.len())),
+            }
+        }
     }
 
     /// Windows for the dependency patterns: the requirement-name regions of a manifest.
@@ -690,6 +716,12 @@ fn keyword_automaton(
         .match_kind(MatchKind::Standard)
         .kind(Some(kind))
         .build(words)
+}
+
+/// Whether a regex finds the same matches in a run of whole lines as in the whole text: its
+/// `^` and `$` are line anchors, and it has no text anchors.
+fn is_line_anchored(regex: &str) -> bool {
+    regex.starts_with("(?m)") && !regex.contains("\\A") && !regex.contains("\\z")
 }
 
 /// The `focus` ranges widened by `reach` whole lines on either side, merged, in order.
@@ -972,6 +1004,31 @@ patterns:
             touching(m.find_focused("a.txt", text, Some(&block)).0, &block).len(),
             1
         );
+    }
+
+    #[test]
+    fn a_keywordless_line_pattern_runs_only_near_the_focus() {
+        let m = matcher(
+            r"
+patterns:
+  - id: demo-version
+    name: Demo version
+    kind: python
+    severity: warning
+    keywords: []
+    paths: ['*.txt']
+    regex: '(?m)^v(?P<secret>[0-9]+)$'
+    description: {what: a, why: b, fix: c}
+",
+        );
+        let text = b"v1\nx\nv2\n";
+        assert_eq!(m.find("a.txt", text).0.len(), 2);
+        let (found, _) = m.find_focused("a.txt", text, Some(&[lines(text, 3, 3)]));
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].secret.clone()], b"2");
+        assert!(is_line_anchored("(?m)^a$"));
+        assert!(!is_line_anchored("^a$"));
+        assert!(!is_line_anchored("(?m)\\Aa"));
     }
 
     #[test]
