@@ -583,3 +583,26 @@ fn a_kept_line_is_attributed_to_the_commit_that_added_it() {
     assert_eq!(s["unique_blobs"], 9);
     assert_eq!(s["files_scanned"], 9);
 }
+
+/// Inline allow comments apply in history as in `pyguard scan`: an allowed line is
+/// suppressed in every version that holds it, an unallowed copy elsewhere is still reported.
+#[test]
+fn inline_allow_comments_suppress_history_findings() {
+    let mut repo = Repo::new();
+    let allowed = format!("KEY = \"{TOKEN}\"  # pyguard: allow[github-token] rotated, test only\n");
+    repo.write("a.py", &allowed);
+    repo.commit("allowed");
+    repo.write("a.py", &format!("{allowed}import os\n"));
+    repo.commit("edit");
+    let doc = json(&repo.scan(&repo.dir, &[]));
+    assert!(findings(&doc).is_empty(), "{doc}");
+    // Scanned where its line is new: once, though two versions hold it.
+    assert_eq!(doc["summary"]["suppressed"], 1, "{doc}");
+    repo.write("b.py", &format!("KEY = \"{TOKEN}\"\n"));
+    let plain = repo.commit("not allowed");
+    let doc = json(&repo.scan(&repo.dir, &[]));
+    assert_eq!(
+        findings(&doc),
+        [("github-token".into(), "b.py".into(), 1, plain)]
+    );
+}
