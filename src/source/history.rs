@@ -234,11 +234,6 @@ impl Plan {
         }
     }
 
-    /// Distinct (path, line) pairs seen so far.
-    pub fn distinct_lines(&self) -> usize {
-        self.lines.len()
-    }
-
     /// The id of blob `index`, in hex.
     pub fn blob_id(&self, index: u32) -> String {
         self.blobs[index as usize].to_string()

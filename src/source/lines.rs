@@ -2,20 +2,21 @@
 //! line where it first appears instead of every version of every file.
 //!
 //! Consecutive versions of a file share almost all their lines: 260 releases of `SQLAlchemy`
-//! hold 73.7 million lines, of which 1.1 million are distinct. A blob's *added* lines are
-//! those whose (path, content) no blob handed to the ledger before has claimed; the scanner
-//! runs its keyword search and regexes only around them, as the commit gate does around the
-//! lines a commit adds. Blobs arrive in pack order, not history order, so which version of a
-//! file claims a line depends on the run; what does not is the ledger's other record: for each
-//! (path, line), the earliest commit (in topological order) whose blob holds it. Findings are
-//! attributed with that record, so a report does not depend on the order blobs were read in.
+//! hold 74 million lines, of which 1.1 million are distinct. The ledger records each pair of
+//! adjacent lines per path; a blob's *added* lines are those whose pairing with the line before
+//! no blob handed to the ledger earlier has claimed at that path. So a new line is added, and
+//! so is a multi-line construct newly assembled from old lines. The scanner runs its keyword
+//! search and regexes only around added lines, as the commit gate does around the lines a
+//! commit adds.
 //!
-//! What is recorded is each pair of adjacent lines, keyed by a 64-bit hash seeded at random
-//! per run (two distinct pairs collide with probability about 2^-64; a crafted collision needs
-//! the seed): a line is added where its pairing with the line before it is new, so a new line
-//! is scanned, and so is a multi-line construct newly assembled from old lines. The ledger
-//! holds one key and one commit rank per distinct (path, pair), in shards behind their own
-//! locks.
+//! Blobs arrive in pack order, not history order, so which version of a file claims a pair
+//! depends on the run; what does not is the ledger's other record: for each (path, pair), the
+//! earliest commit (in topological order) whose blob holds it. Findings are attributed with
+//! that record, so a report does not depend on the order blobs were read in.
+//!
+//! Keys are 64-bit hashes seeded at random per run (two distinct pairs collide with
+//! probability about 2^-64; a crafted collision needs the seed). The ledger holds one key and
+//! one commit rank per distinct (path, pair), in shards behind their own locks.
 //!
 //! This module knows nothing of git or patterns: it takes bytes, paths and ranks.
 
@@ -95,21 +96,6 @@ impl LineLedger {
             .unwrap_or_else(PoisonError::into_inner)
             .get(&key)
             .copied()
-    }
-
-    /// Distinct (path, line pair) keys recorded.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(PoisonError::into_inner).len())
-            .sum()
-    }
-
-    /// Whether nothing has been recorded.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The seeded hash of a path index and a line: a folded 64x64->128-bit multiply per
