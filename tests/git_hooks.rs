@@ -647,23 +647,28 @@ fn submodule_entries_are_skipped_and_a_submodule_gets_its_own_hooks() {
     );
 }
 
+/// A repository whose `main` has moved on since `feature` (a secret committed past the hook)
+/// and `clean` branched off; returns `main`'s head.
+fn branches_to_merge(sb: &Sandbox, repo: &Path) -> Option<String> {
+    write_tree(repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(sb, repo, "base");
+    sb.ok(repo, &["checkout", "-q", "-b", "feature"]);
+    write_tree(repo, &[("leak.py", &leaky())]);
+    commit_unchecked(sb, repo, "leak");
+    sb.ok(repo, &["checkout", "-q", "-b", "clean", "main"]);
+    write_tree(repo, &[("b.py", "b = 1\n")]);
+    commit_unchecked(sb, repo, "clean");
+    sb.ok(repo, &["checkout", "-q", "main"]);
+    write_tree(repo, &[("c.py", "c = 1\n")]);
+    commit_unchecked(sb, repo, "main moves on");
+    head(sb, repo)
+}
+
 #[test]
 fn merge_concluded_with_commit_is_gated_on_what_it_adds() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
-    write_tree(&repo, &[("a.py", "a = 1\n")]);
-    commit_unchecked(&sb, &repo, "base");
-    // A branch that got a secret past the hook, and a clean one.
-    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
-    write_tree(&repo, &[("leak.py", &leaky())]);
-    commit_unchecked(&sb, &repo, "leak");
-    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
-    write_tree(&repo, &[("b.py", "b = 1\n")]);
-    commit_unchecked(&sb, &repo, "clean");
-    sb.ok(&repo, &["checkout", "-q", "main"]);
-    write_tree(&repo, &[("c.py", "c = 1\n")]);
-    commit_unchecked(&sb, &repo, "main moves on");
-    let main = head(&sb, &repo);
+    let main = branches_to_merge(&sb, &repo);
 
     // The merge brings the secret in relative to HEAD: `git commit` is blocked.
     sb.ok(&repo, &["merge", "-q", "--no-ff", "--no-commit", "feature"]);
@@ -789,18 +794,7 @@ fn pre_merge_commit_blocks_a_merge_that_adds_a_secret_and_is_opt_in() {
         "{}",
         text(&out)
     );
-    write_tree(&repo, &[("a.py", "a = 1\n")]);
-    commit_unchecked(&sb, &repo, "base");
-    sb.ok(&repo, &["checkout", "-q", "-b", "feature"]);
-    write_tree(&repo, &[("leak.py", &leaky())]);
-    commit_unchecked(&sb, &repo, "leak");
-    sb.ok(&repo, &["checkout", "-q", "-b", "clean", "main"]);
-    write_tree(&repo, &[("b.py", "b = 1\n")]);
-    commit_unchecked(&sb, &repo, "clean");
-    sb.ok(&repo, &["checkout", "-q", "main"]);
-    write_tree(&repo, &[("c.py", "c = 1\n")]);
-    commit_unchecked(&sb, &repo, "main moves on");
-    let main = head(&sb, &repo);
+    let main = branches_to_merge(&sb, &repo);
 
     // A merge without conflicts runs pre-merge-commit (not pre-commit), which blocks it.
     let out = sb.git(&repo, &["merge", "--no-ff", "--no-edit", "feature"]);
