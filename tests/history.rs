@@ -606,3 +606,56 @@ fn inline_allow_comments_suppress_history_findings() {
         [("github-token".into(), "b.py".into(), 1, plain)]
     );
 }
+
+/// SARIF gives a history finding's other places as related locations, each naming the commit
+/// that introduced the secret there, and stays valid against the SARIF 2.1.0 schema.
+#[test]
+fn sarif_lists_the_other_places_as_related_locations() {
+    let k = known();
+    let out = pyguard()
+        .env("HOME", &k.repo.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["history", "--format", "sarif"])
+        .arg(&k.repo.dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    crate::sarif_schema::assert_valid(&doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let token = results
+        .iter()
+        .find(|r| r["ruleId"] == "github-token")
+        .unwrap();
+    let related: Vec<(String, u64, String)> = token["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let loc = &l["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                loc["region"]["startLine"].as_u64().unwrap(),
+                l["message"]["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("config/settings.py", 3, &k.c3),
+        ("lib/keys.py", 1, &k.c4),
+        ("lib/credentials.py", 1, &k.c6),
+    ];
+    assert_eq!(related.len(), expected.len(), "{related:?}");
+    for ((uri, line, text), (want_uri, want_line, commit)) in related.iter().zip(expected) {
+        assert_eq!((uri.as_str(), *line), (want_uri, want_line));
+        assert!(text.contains(commit.as_str()), "{text}");
+    }
+    let aws = results
+        .iter()
+        .find(|r| r["ruleId"] == "aws-access-key-id")
+        .unwrap();
+    assert!(
+        aws.get("relatedLocations").is_none(),
+        "one place: none related"
+    );
+}

@@ -46,7 +46,7 @@ fn escape_stray_bracket(v: &mut serde_json::Value) -> usize {
     }
 }
 
-fn assert_valid(doc: &serde_json::Value) {
+pub(crate) fn assert_valid(doc: &serde_json::Value) {
     let v = validator();
     let errors: Vec<String> = v
         .iter_errors(doc)

@@ -108,7 +108,7 @@ fn result(f: &Finding, index: usize, opts: Options) -> Value {
         Some(e) => format!("{message} (in {e}, line {} of it)", f.line),
         None => message,
     };
-    json!({
+    let mut r = json!({
         "ruleId": f.pattern_id,
         "ruleIndex": index,
         "level": level(f.severity),
@@ -123,7 +123,35 @@ fn result(f: &Finding, index: usize, opts: Options) -> Value {
             },
         }}],
         "partialFingerprints": {"pyguard/v1": f.fingerprint},
-    })
+    });
+    // The same secret's other places (history): related locations, each with its commit.
+    let related: Vec<Value> = f
+        .places
+        .iter()
+        .skip(1)
+        .enumerate()
+        .map(|(i, p)| {
+            let text = match &p.provenance {
+                crate::source::Provenance::Commit(c) => format!(
+                    "the same secret, introduced here by commit {} ({})",
+                    c.id, c.date
+                ),
+                _ => "the same secret".to_string(),
+            };
+            json!({
+                "id": i + 1,
+                "message": {"text": text},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(&p.path)},
+                    "region": {"startLine": p.line, "startColumn": p.column},
+                },
+            })
+        })
+        .collect();
+    if !related.is_empty() {
+        r["relatedLocations"] = Value::Array(related);
+    }
+    r
 }
 
 /// A relative path as a URI reference: `/` separators, spaces and `%` escaped.
