@@ -188,8 +188,9 @@ impl Matcher {
 
     /// The automaton over every keyword.
     fn keywords(&self) -> &Keywords {
-        self.keywords
-            .get_or_init(|| Keywords::new(self.words.clone(), (0..self.words.len()).collect()))
+        self.keywords.get_or_init(|| {
+            Keywords::new(self.words.clone(), (0..self.words.len()).collect(), false)
+        })
     }
 
     /// The keywords in tiers by reach: a keyword's reach is the most lines a window around
@@ -225,6 +226,7 @@ impl Matcher {
                     keywords: Keywords::new(
                         slots.iter().map(|&s| self.words[s].clone()).collect(),
                         slots,
+                        true,
                     ),
                 })
                 .collect()
@@ -395,74 +397,27 @@ impl Matcher {
 
 impl Matcher {
     /// Reports every keyword hit (slot, start, end) that can matter: everywhere without a
-    /// focus; with one, only hits whose windows can reach a focused line.
+    /// focus; with one, only hits whose windows can reach a focused line: each tier's keywords
+    /// are searched over the focus widened by the tier's reach, whole lines only (keywords hold
+    /// no line break, so none straddles a range's edge).
     fn search_keywords(
         &self,
         bytes: &[u8],
         focus: Option<&[Range<usize>]>,
         on_hit: &mut dyn FnMut(usize, usize, usize),
     ) -> Vec<anyhow::Error> {
-        let mut errors = Vec::new();
-        match focus {
-            None => {
-                let keywords = self.keywords();
-                match keywords.automaton(bytes.len()) {
-                    Ok(automaton) => {
-                        for hit in automaton.find_overlapping_iter(bytes) {
-                            let slot = keywords.slots[hit.pattern().as_usize()];
-                            on_hit(slot, hit.start(), hit.end());
-                        }
-                    }
-                    Err(e) => errors.push(e),
-                }
-            }
-            // Only hits whose windows can reach a focused line matter: search each tier's
-            // keywords over the focus widened by the tier's reach, whole lines only (keywords
-            // hold no line break, so none straddles a range's edge).
-            Some(focus) => {
-                let lower: OnceCell<Vec<u8>> = OnceCell::new();
-                for tier in self.tiers() {
-                    let automaton = match tier.keywords.automaton(0) {
-                        Ok(a) => a,
-                        Err(e) => {
-                            errors.push(e);
-                            break;
-                        }
-                    };
-                    for r in reach_ranges(bytes, focus, tier.reach) {
-                        let Some(packed) = &tier.keywords.packed else {
-                            let automaton = tier.keywords.automaton(r.len()).unwrap_or(automaton);
-                            for hit in automaton.find_overlapping_iter(&bytes[r.clone()]) {
-                                let slot = tier.keywords.slots[hit.pattern().as_usize()];
-                                on_hit(slot, r.start + hit.start(), r.start + hit.end());
-                            }
-                            continue;
-                        };
-                        // A few keywords: a SIMD search (Teddy) over the lower-cased text finds
-                        // the lines holding any of them, and the automaton then finds every
-                        // (overlapping) keyword in those lines only.
-                        let lower = lower.get_or_init(|| bytes.to_ascii_lowercase());
-                        let mut done = r.start;
-                        for m in packed.find_iter(&lower[r.clone()]) {
-                            let at = r.start + m.start();
-                            if at < done {
-                                continue;
-                            }
-                            let ls = memchr::memrchr(b'\n', &bytes[r.start..at])
-                                .map_or(r.start, |i| r.start + i + 1);
-                            let le = memchr::memchr(b'\n', &bytes[at..r.end])
-                                .map_or(r.end, |i| at + i + 1);
-                            for hit in automaton.find_overlapping_iter(&bytes[ls..le]) {
-                                let slot = tier.keywords.slots[hit.pattern().as_usize()];
-                                on_hit(slot, ls + hit.start(), ls + hit.end());
-                            }
-                            done = le;
-                        }
-                    }
-                }
-            }
-        }
-        errors
+        let lower: OnceCell<Vec<u8>> = OnceCell::new();
+        let result = match focus {
+            None => self
+                .keywords()
+                .search(bytes, 0..bytes.len(), &lower, on_hit),
+            Some(focus) => self.tiers().iter().try_for_each(|tier| {
+                reach_ranges(bytes, focus, tier.reach)
+                    .into_iter()
+                    .try_for_each(|r| tier.keywords.search(bytes, r, &lower, &mut *on_hit))
+            }),
+        };
+        result.err().into_iter().collect()
     }
 
     /// Windows for the content patterns without keywords: the whole file, or near the focus.
@@ -667,12 +622,14 @@ struct Keywords {
 }
 
 impl Keywords {
-    fn new(words: Vec<Vec<u8>>, slots: Vec<usize>) -> Self {
+    /// `packed`: whether a few keywords may be searched with Teddy first (focused scans; a
+    /// whole-file scan keeps one automaton pass, the DFA once enough has been searched).
+    fn new(words: Vec<Vec<u8>>, slots: Vec<usize>, packed: bool) -> Self {
         // Fails only if the automaton outgrows its limits (an enormous user keyword set);
         // every search then reports the error.
         let nfa = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA)
             .map_err(|e| format!("failed to build the keyword prefilter: {e}"));
-        let packed = if words.len() <= PACKED_MAX {
+        let packed = if packed && words.len() <= PACKED_MAX {
             aho_corasick::packed::Config::new()
                 .builder()
                 .extend(&words)
@@ -688,6 +645,45 @@ impl Keywords {
             dfa: OnceLock::new(),
             searched: AtomicU64::new(0),
         }
+    }
+
+    /// Reports every keyword (overlapping ones included) in `bytes[range]` as (slot, start,
+    /// end). With few keywords, a SIMD search (Teddy) over the lower-cased text (made once per
+    /// content, in `lower`) finds the lines holding any of them, and the automaton then runs on
+    /// those lines only; `range` must then start and end at line boundaries.
+    fn search(
+        &self,
+        bytes: &[u8],
+        range: Range<usize>,
+        lower: &OnceCell<Vec<u8>>,
+        on_hit: &mut dyn FnMut(usize, usize, usize),
+    ) -> Result<()> {
+        let Some(packed) = &self.packed else {
+            let automaton = self.automaton(range.len())?;
+            for hit in automaton.find_overlapping_iter(&bytes[range.clone()]) {
+                let slot = self.slots[hit.pattern().as_usize()];
+                on_hit(slot, range.start + hit.start(), range.start + hit.end());
+            }
+            return Ok(());
+        };
+        let automaton = self.automaton(0)?;
+        let lower = lower.get_or_init(|| bytes.to_ascii_lowercase());
+        let mut done = range.start;
+        for m in packed.find_iter(&lower[range.clone()]) {
+            let at = range.start + m.start();
+            if at < done {
+                continue;
+            }
+            let ls = memchr::memrchr(b'\n', &bytes[range.start..at])
+                .map_or(range.start, |i| range.start + i + 1);
+            let le = memchr::memchr(b'\n', &bytes[at..range.end]).map_or(range.end, |i| at + i + 1);
+            for hit in automaton.find_overlapping_iter(&bytes[ls..le]) {
+                let slot = self.slots[hit.pattern().as_usize()];
+                on_hit(slot, ls + hit.start(), ls + hit.end());
+            }
+            done = le;
+        }
+        Ok(())
     }
 
     /// The automaton to search `len` more bytes with: the NFA until enough bytes have been
