@@ -396,14 +396,23 @@ mod tests {
     #[test]
     fn an_evicted_rank_is_not_lost() {
         let ledger = LineLedger::new();
+        let kept = pair_key(ledger.key(0, PAIR_START), ledger.key(0, b"kept"));
         let mut s = ledger.session();
         s.claim(0, 9, b"kept\n");
         s.claim(0, 4, b"kept\n");
-        // Overwrite every cache slot with other keys, so the lowered rank is spilled.
-        let filler: Vec<u8> = (0..CACHE_SLOTS * 2)
-            .flat_map(|i| format!("{i}\n").into_bytes())
-            .collect();
-        s.claim(1, 9, &filler);
+        // The lowered rank waits in the session's cache.
+        assert_eq!(ledger.first_rank(0, None, &[b"kept"]), Some(9));
+        // Claim fresh lines until the kept key's slot is reused, so its rank is spilled.
+        let mut batch = 0;
+        while s.slots[slot_of(kept)].0 == kept {
+            assert!(batch < 64, "the slot was never reused");
+            let filler: Vec<u8> = (0..CACHE_SLOTS)
+                .flat_map(|i| format!("{batch}.{i}\n").into_bytes())
+                .collect();
+            s.claim(1, 9, &filler);
+            batch += 1;
+        }
+        // The next claim writes what was spilled.
         s.claim(1, 9, b"one more\n");
         assert_eq!(
             ledger.first_rank(0, None, &[b"kept"]),
