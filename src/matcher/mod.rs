@@ -606,14 +606,21 @@ struct Tier {
     keywords: Keywords,
 }
 
-/// One keyword automaton: a contiguous NFA (built in about 2 ms, so that a hook scanning a
-/// few kilobytes starts fast), then a DFA (about 40% faster to search, three times slower to
-/// build) once [`DFA_AFTER_BYTES`] have been searched: a tree or history scan.
+/// One keyword automaton over lower-cased keywords.
+///
+/// For whole-file scans it is case-insensitive and searches the content as it is: first a
+/// contiguous NFA, then a DFA (about 40% faster to search, three times slower to build) once
+/// [`DFA_AFTER_BYTES`] have been searched. For focused scans (the commit gate, history) it is
+/// case-sensitive and searches the lower-cased content instead: such an automaton builds in
+/// half the time, which a hook pays on every commit, and the few lines it searches make the
+/// lower-casing cheap. The lower-cased copy has the same length, so offsets are the same.
 #[derive(Debug)]
 struct Keywords {
     words: Vec<Vec<u8>>,
     /// For each word (by automaton pattern index), its slot in the matcher's triggers.
     slots: Vec<usize>,
+    /// Whether this is a focused-scan automaton (case-sensitive, over lower-cased text).
+    focused: bool,
     nfa: Result<AhoCorasick, String>,
     dfa: OnceLock<Option<AhoCorasick>>,
     /// A packed (SIMD) searcher over the lower-cased words, when they are few enough.
@@ -622,14 +629,19 @@ struct Keywords {
 }
 
 impl Keywords {
-    /// `packed`: whether a few keywords may be searched with Teddy first (focused scans; a
-    /// whole-file scan keeps one automaton pass, the DFA once enough has been searched).
-    fn new(words: Vec<Vec<u8>>, slots: Vec<usize>, packed: bool) -> Self {
+    /// `focused`: built for focused scans (see [`Keywords`]); a few such keywords are searched
+    /// with Teddy first.
+    fn new(words: Vec<Vec<u8>>, slots: Vec<usize>, focused: bool) -> Self {
         // Fails only if the automaton outgrows its limits (an enormous user keyword set);
         // every search then reports the error.
-        let nfa = keyword_automaton(&words, AhoCorasickKind::ContiguousNFA)
+        let kind = if focused {
+            AhoCorasickKind::NoncontiguousNFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        };
+        let nfa = keyword_automaton(&words, kind, !focused)
             .map_err(|e| format!("failed to build the keyword prefilter: {e}"));
-        let packed = if packed && words.len() <= PACKED_MAX {
+        let packed = if focused && words.len() <= PACKED_MAX {
             aho_corasick::packed::Config::new()
                 .builder()
                 .extend(&words)
@@ -640,6 +652,7 @@ impl Keywords {
         Keywords {
             words,
             slots,
+            focused,
             nfa,
             packed,
             dfa: OnceLock::new(),
@@ -648,9 +661,10 @@ impl Keywords {
     }
 
     /// Reports every keyword (overlapping ones included) in `bytes[range]` as (slot, start,
-    /// end). With few keywords, a SIMD search (Teddy) over the lower-cased text (made once per
-    /// content, in `lower`) finds the lines holding any of them, and the automaton then runs on
-    /// those lines only; `range` must then start and end at line boundaries.
+    /// end). A focused automaton searches the lower-cased text (made once per content, in
+    /// `lower`); with few keywords, a SIMD search (Teddy) finds the lines holding any of them
+    /// first, and the automaton then runs on those lines only; `range` must then start and
+    /// end at line boundaries.
     fn search(
         &self,
         bytes: &[u8],
@@ -658,26 +672,30 @@ impl Keywords {
         lower: &OnceCell<Vec<u8>>,
         on_hit: &mut dyn FnMut(usize, usize, usize),
     ) -> Result<()> {
+        let hay = if self.focused {
+            lower.get_or_init(|| bytes.to_ascii_lowercase()).as_slice()
+        } else {
+            bytes
+        };
         let Some(packed) = &self.packed else {
             let automaton = self.automaton(range.len())?;
-            for hit in automaton.find_overlapping_iter(&bytes[range.clone()]) {
+            for hit in automaton.find_overlapping_iter(&hay[range.clone()]) {
                 let slot = self.slots[hit.pattern().as_usize()];
                 on_hit(slot, range.start + hit.start(), range.start + hit.end());
             }
             return Ok(());
         };
         let automaton = self.automaton(0)?;
-        let lower = lower.get_or_init(|| bytes.to_ascii_lowercase());
         let mut done = range.start;
-        for m in packed.find_iter(&lower[range.clone()]) {
+        for m in packed.find_iter(&hay[range.clone()]) {
             let at = range.start + m.start();
             if at < done {
                 continue;
             }
-            let ls = memchr::memrchr(b'\n', &bytes[range.start..at])
+            let ls = memchr::memrchr(b'\n', &hay[range.start..at])
                 .map_or(range.start, |i| range.start + i + 1);
-            let le = memchr::memchr(b'\n', &bytes[at..range.end]).map_or(range.end, |i| at + i + 1);
-            for hit in automaton.find_overlapping_iter(&bytes[ls..le]) {
+            let le = memchr::memchr(b'\n', &hay[at..range.end]).map_or(range.end, |i| at + i + 1);
+            for hit in automaton.find_overlapping_iter(&hay[ls..le]) {
                 let slot = self.slots[hit.pattern().as_usize()];
                 on_hit(slot, ls + hit.start(), ls + hit.end());
             }
@@ -692,10 +710,9 @@ impl Keywords {
     fn automaton(&self, len: usize) -> Result<&AhoCorasick> {
         let before = self.searched.fetch_add(len as u64, Ordering::Relaxed);
         if before + len as u64 >= DFA_AFTER_BYTES {
-            if let Some(dfa) = self
-                .dfa
-                .get_or_init(|| keyword_automaton(&self.words, AhoCorasickKind::DFA).ok())
-            {
+            if let Some(dfa) = self.dfa.get_or_init(|| {
+                keyword_automaton(&self.words, AhoCorasickKind::DFA, !self.focused).ok()
+            }) {
                 return Ok(dfa);
             }
         }
@@ -706,9 +723,10 @@ impl Keywords {
 fn keyword_automaton(
     words: &[Vec<u8>],
     kind: AhoCorasickKind,
+    case_insensitive: bool,
 ) -> Result<AhoCorasick, aho_corasick::BuildError> {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
+        .ascii_case_insensitive(case_insensitive)
         .match_kind(MatchKind::Standard)
         .kind(Some(kind))
         .build(words)
