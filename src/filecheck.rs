@@ -97,7 +97,7 @@ where
                 "virtual environment {shown}/ ({} file{}): {}",
                 files.len(),
                 if files.len() == 1 { "" } else { "s" },
-                pattern.spec.description.fix
+                pattern.description().fix
             );
             out.findings.push(finding::file_finding(
                 &pattern.spec,
@@ -121,7 +121,7 @@ where
                 "{} compiled file{} in {shown}/: {}",
                 files.len(),
                 if files.len() == 1 { "" } else { "s" },
-                pattern.spec.description.fix
+                pattern.description().fix
             );
             out.findings.push(finding::file_finding(
                 &pattern.spec,

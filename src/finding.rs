@@ -126,7 +126,8 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             line_start = pos + nl + 1;
         }
         pos = start;
-        let pattern = &matcher.patterns()[m.pattern].spec;
+        let full = &matcher.patterns()[m.pattern];
+        let pattern = &full.spec;
         if pattern.kind == Kind::File {
             // A file finding stands for the whole file: it holds when the chunk adds anything,
             // and shows none of the content (a `.env` line is itself a secret), only the reason.
@@ -136,7 +137,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                     &chunk.path,
                     &chunk.provenance,
                     chunk.first_line,
-                    pattern.description.why.clone(),
+                    full.description().why.clone(),
                 ));
             }
             continue;

@@ -91,7 +91,7 @@ pub struct ContextSpec {
 }
 
 /// The three-part description every pattern carries.
-#[derive(Clone, Debug, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Description {
     /// What the pattern finds.
@@ -195,17 +195,16 @@ pub struct PatternSpec {
     /// Tags a user can enable or disable as a group.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// What, why, what instead.
-    pub description: Description,
-    /// Where the format or the advice comes from.
+    // The documentation, read through `Pattern::description` and its siblings: a built-in
+    // pattern's is kept apart (see `Docs`), so these are empty for one.
     #[serde(default)]
-    pub references: Vec<String>,
-    /// Texts that must fire this pattern.
+    description: Description,
     #[serde(default)]
-    pub examples: Vec<Example>,
-    /// Texts that must not fire this pattern.
+    references: Vec<String>,
     #[serde(default)]
-    pub negative_examples: Vec<Example>,
+    examples: Vec<Example>,
+    #[serde(default)]
+    negative_examples: Vec<Example>,
     /// Path used for examples that do not name one (defaults to `example.py` or the first glob).
     #[serde(default)]
     pub example_path: Option<String>,
@@ -221,6 +220,53 @@ struct PatternFile {
     patterns: Vec<PatternSpec>,
 }
 
+/// A built-in pattern's documentation, embedded apart from its definition (`build.rs` splits
+/// them): a hook run that reports nothing never parses it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Docs {
+    description: Description,
+    #[serde(default)]
+    references: Vec<String>,
+    #[serde(default)]
+    examples: Vec<Example>,
+    #[serde(default)]
+    negative_examples: Vec<Example>,
+}
+
+/// Every built-in pattern's documentation, by embedded file and position, parsed on first
+/// use; a file whose documentation does not parse has none (`docs_errors` reports it).
+fn embedded_docs() -> &'static [Vec<Docs>] {
+    static DOCS: OnceLock<Vec<Vec<Docs>>> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        embedded::EMBEDDED
+            .iter()
+            .map(|(_, _, docs)| serde_json::from_str(docs).unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Problems with the built-in patterns' documentation: a file whose documentation does not
+/// parse, or a pattern without it.
+fn docs_errors() -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, patterns, docs) in embedded::EMBEDDED {
+        let count = serde_json::from_str::<serde_json::Value>(patterns)
+            .ok()
+            .and_then(|v| v.get("patterns").and_then(|p| p.as_array().map(Vec::len)))
+            .unwrap_or(0);
+        match serde_json::from_str::<Vec<Docs>>(docs) {
+            Err(e) => out.push(format!("patterns/{name}: documentation: {e}")),
+            Ok(d) if d.len() != count => out.push(format!(
+                "patterns/{name}: {} documentation entries for {count} patterns",
+                d.len()
+            )),
+            Ok(_) => {}
+        }
+    }
+    out
+}
+
 /// A validated pattern, ready for the matcher. The regex is compiled on first use so that a
 /// hook run compiles only the patterns its content triggers.
 #[derive(Debug)]
@@ -229,6 +275,8 @@ pub struct Pattern {
     pub spec: PatternSpec,
     /// The file it came from (for error messages).
     pub origin: String,
+    /// Where a built-in pattern's documentation is: (embedded file, position in it).
+    docs_at: Option<(usize, usize)>,
     /// Path globs, compiled on first use; `None` when the pattern applies everywhere.
     paths: OnceLock<Option<GlobSet>>,
     /// Whether any glob names a directory (matched against the whole path, not the file name).
@@ -264,6 +312,54 @@ impl Pattern {
     #[must_use]
     pub fn id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// What the pattern finds, why it matters, what to do instead.
+    #[must_use]
+    pub fn description(&self) -> &Description {
+        self.docs()
+            .map_or(&self.spec.description, |d| &d.description)
+    }
+
+    /// Where the format or the advice comes from.
+    #[must_use]
+    pub fn references(&self) -> &[String] {
+        self.docs().map_or(&self.spec.references, |d| &d.references)
+    }
+
+    /// Texts that must fire this pattern.
+    #[must_use]
+    pub fn examples(&self) -> &[Example] {
+        self.docs().map_or(&self.spec.examples, |d| &d.examples)
+    }
+
+    /// Texts that must not fire this pattern.
+    #[must_use]
+    pub fn negative_examples(&self) -> &[Example] {
+        self.docs()
+            .map_or(&self.spec.negative_examples, |d| &d.negative_examples)
+    }
+
+    /// A built-in pattern's documentation (`None` for a user pattern, whose documentation is
+    /// in its spec).
+    fn docs(&self) -> Option<&'static Docs> {
+        static NONE: Docs = Docs {
+            description: Description {
+                what: String::new(),
+                why: String::new(),
+                fix: String::new(),
+            },
+            references: Vec::new(),
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+        };
+        let (file, index) = self.docs_at?;
+        Some(
+            embedded_docs()
+                .get(file)
+                .and_then(|f| f.get(index))
+                .unwrap_or(&NONE),
+        )
     }
 
     /// Whether this pattern applies to `path` (always, when it has no globs).
@@ -454,6 +550,17 @@ pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Pattern>> {
 
 /// Checks one pattern; `compile_now` compiles the regex eagerly (user patterns, tests).
 pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pattern> {
+    check(spec, origin, compile_now, None)
+}
+
+/// [`validate`], for a built-in pattern too: `docs_at` is where its documentation is embedded
+/// (checked by the self-test rather than on every load).
+fn check(
+    spec: PatternSpec,
+    origin: &str,
+    compile_now: bool,
+    docs_at: Option<(usize, usize)>,
+) -> Result<Pattern> {
     let id = spec.id.clone();
     let ctx = |msg: String| anyhow::anyhow!("{origin}: pattern {id}: {msg}");
     let mut problems = Vec::new();
@@ -497,14 +604,8 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     if spec.max_lines == 0 || spec.max_lines > 400 {
         problems.push("max_lines must be between 1 and 400".to_string());
     }
-    for (part, text) in [
-        ("what", &spec.description.what),
-        ("why", &spec.description.why),
-        ("fix", &spec.description.fix),
-    ] {
-        if text.trim().is_empty() {
-            problems.push(format!("description.{part} is empty"));
-        }
+    if docs_at.is_none() {
+        problems.extend(description_problems(&spec.description));
     }
     let validator = match spec.validator.as_deref().map(str::parse::<Validator>) {
         None => None,
@@ -533,6 +634,7 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
     Ok(Pattern {
         spec,
         origin: origin.to_string(),
+        docs_at,
         paths: OnceLock::new(),
         paths_need_full,
         exclude: OnceLock::new(),
@@ -544,6 +646,15 @@ pub fn validate(spec: PatternSpec, origin: &str, compile_now: bool) -> Result<Pa
         flow: OnceLock::new(),
         context_regex: OnceLock::new(),
     })
+}
+
+/// Parts of a description left empty.
+fn description_problems(d: &Description) -> Vec<String> {
+    [("what", &d.what), ("why", &d.why), ("fix", &d.fix)]
+        .into_iter()
+        .filter(|(_, text)| text.trim().is_empty())
+        .map(|(part, _)| format!("description.{part} is empty"))
+        .collect()
 }
 
 /// What each kind requires: content patterns need a regex and a prefilter (keywords, or path
@@ -586,17 +697,11 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
     problems
 }
 
-/// The pattern files compiled into the binary: (file name, contents converted to JSON).
-#[must_use]
-pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
-    embedded::EMBEDDED
-}
-
-/// Loads every embedded pattern (regexes compile lazily).
+/// Loads every embedded pattern (regexes compile lazily, documentation is read on first use).
 pub fn load_embedded() -> Result<Vec<Pattern>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    for (name, text) in embedded_files() {
+    for (file_index, (name, text, _)) in embedded::EMBEDDED.iter().enumerate() {
         let origin = format!("patterns/{name}");
         // build.rs turned the YAML into JSON (syntax errors fail the build).
         let file: PatternFile = match serde_json::from_str(text) {
@@ -606,8 +711,8 @@ pub fn load_embedded() -> Result<Vec<Pattern>> {
                 continue;
             }
         };
-        for spec in file.patterns {
-            match validate(spec, &origin, false) {
+        for (index, spec) in file.patterns.into_iter().enumerate() {
+            match check(spec, &origin, false, Some((file_index, index))) {
                 Ok(p) => out.push(p),
                 Err(e) => errors.push(format!("{e:#}")),
             }
@@ -651,8 +756,13 @@ pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
     use crate::scanner::Outcome;
     use crate::source::{Chunk, Provenance};
     let matcher = scanner.matcher();
-    let mut failures = Vec::new();
+    let mut failures = docs_errors();
     for p in matcher.patterns() {
+        failures.extend(
+            description_problems(p.description())
+                .into_iter()
+                .map(|e| format!("{}: {e}", p.id())),
+        );
         if let Err(e) = p.regex() {
             failures.push(format!("{e:#}"));
         }
@@ -681,18 +791,18 @@ pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
     };
     for p in matcher.patterns() {
         let id = p.id();
-        if p.spec.examples.is_empty() {
+        if p.examples().is_empty() {
             failures.push(format!("{id}: has no examples"));
         }
-        if p.spec.negative_examples.is_empty() {
+        if p.negative_examples().is_empty() {
             failures.push(format!("{id}: has no negative examples"));
         }
-        for ex in &p.spec.examples {
+        for ex in p.examples() {
             if !fires(p, ex, &mut failures) {
                 failures.push(format!("{id}: example does not fire: {:?}", ex.text()));
             }
         }
-        for ex in &p.spec.negative_examples {
+        for ex in p.negative_examples() {
             if fires(p, ex, &mut failures) {
                 failures.push(format!("{id}: negative example fires: {:?}", ex.text()));
             }
@@ -700,15 +810,14 @@ pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
         for k in &p.spec.keywords {
             let k = k.to_ascii_lowercase();
             if !p
-                .spec
-                .examples
+                .examples()
                 .iter()
                 .any(|e| e.text().to_ascii_lowercase().contains(&k))
             {
                 failures.push(format!("{id}: keyword {k:?} occurs in no example"));
             }
         }
-        if p.spec.references.is_empty() {
+        if p.references().is_empty() {
             failures.push(format!("{id}: has no references"));
         }
     }

@@ -99,13 +99,13 @@ impl Scanner {
             let findings = by_path
                 .iter()
                 .map(|m| {
-                    let spec = &self.matcher.patterns()[m.pattern].spec;
+                    let pattern = &self.matcher.patterns()[m.pattern];
                     finding::file_finding(
-                        spec,
+                        &pattern.spec,
                         &chunk.path,
                         &chunk.provenance,
                         chunk.first_line,
-                        spec.description.why.clone(),
+                        pattern.description().why.clone(),
                     )
                 })
                 .collect();

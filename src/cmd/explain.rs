@@ -32,7 +32,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     };
     let matcher = Matcher::new(patterns)?;
     let p = &matcher.patterns()[index];
-    let d = &p.spec.description;
+    let d = &p.description();
     let mut out = anstream::stdout().lock();
     writeln!(out, "{}: {}", p.id(), p.spec.name)?;
     writeln!(
@@ -47,13 +47,13 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     ] {
         writeln!(out, "\n{title}:\n  {}", text.trim().replace('\n', "\n  "))?;
     }
-    if !p.spec.references.is_empty() {
+    if !p.references().is_empty() {
         writeln!(out, "\nReferences:")?;
-        for r in &p.spec.references {
+        for r in p.references() {
             writeln!(out, "  - {r}")?;
         }
     }
-    if let Some(ex) = p.spec.examples.first() {
+    if let Some(ex) = p.examples().first() {
         // Examples are made up, but a secret is shown redacted everywhere, examples included.
         let path = ex
             .path()

@@ -84,13 +84,13 @@ fn rule(f: &Finding, pattern: Option<&Pattern>) -> Value {
         "properties": {"tags": ["security", f.kind.to_string()]},
     });
     if let Some(p) = pattern {
-        let d = &p.spec.description;
+        let d = &p.description();
         r["fullDescription"] = json!({"text": d.what});
         r["help"] = json!({
             "text": format!("{}\n\nWhy: {}\n\nFix: {}", d.what, d.why, d.fix),
             "markdown": format!("{}\n\n**Why:** {}\n\n**Fix:** {}", d.what, d.why, d.fix),
         });
-        if let Some(uri) = p.spec.references.first() {
+        if let Some(uri) = p.references().first() {
             r["helpUri"] = json!(uri);
         }
     }
