@@ -10,7 +10,7 @@
 //! SHA-256 repositories. The caller then takes the libgit2 path. Format:
 //! <https://git-scm.com/docs/index-format>.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use git2::Oid;
 
@@ -19,9 +19,10 @@ const OID_LEN: usize = 20;
 
 /// One staged file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Entry {
-    /// Path from the top of the repository, `/`-separated.
-    pub path: Vec<u8>,
+pub(crate) struct Entry<'a> {
+    /// Path from the top of the repository, `/`-separated: borrowed from the index file,
+    /// except in version 4, which compresses each path against the one before.
+    pub path: Cow<'a, [u8]>,
     /// Git mode (`0o100644`, `0o100755`, `0o120000` symlink, `0o160000` gitlink).
     pub mode: u32,
     /// The staged blob.
@@ -30,16 +31,45 @@ pub(crate) struct Entry {
 
 /// The parts of an index the gate needs.
 #[derive(Debug, Default)]
-pub(crate) struct IndexFile {
-    /// Entries, in index order (sorted by path).
-    pub entries: Vec<Entry>,
-    /// Directory path (`""` for the root, `a/b` below) to the tree id git recorded for it;
-    /// directories whose record is invalidated are absent.
-    pub trees: HashMap<Vec<u8>, Oid>,
+pub(crate) struct IndexFile<'a> {
+    /// Entries, in index order (sorted by path, so the entries below a directory are
+    /// consecutive).
+    pub entries: Vec<Entry<'a>>,
+    /// The cache tree's directories, the root first (none without a `TREE` extension).
+    trees: Vec<TreeNode<'a>>,
+}
+
+/// One directory of the cache tree.
+#[derive(Debug)]
+struct TreeNode<'a> {
+    name: &'a [u8],
+    /// The tree id git recorded; `None` when the record is invalidated.
+    oid: Option<Oid>,
+    /// Subdirectories, as indices into [`IndexFile::trees`].
+    children: Vec<usize>,
+}
+
+impl IndexFile<'_> {
+    /// The tree id git recorded for directory `dir` (`""` for the root, `a/b` below), if
+    /// it has a valid one.
+    pub(crate) fn tree_id(&self, dir: &[u8]) -> Option<Oid> {
+        let mut node = self.trees.first()?;
+        if !dir.is_empty() {
+            for name in dir.split(|&b| b == b'/') {
+                let child = node
+                    .children
+                    .iter()
+                    .map(|&c| &self.trees[c])
+                    .find(|c| c.name == name)?;
+                node = child;
+            }
+        }
+        node.oid
+    }
 }
 
 /// Parses an index file; `None` when it uses something this reader does not handle.
-pub(crate) fn parse(data: &[u8]) -> Option<IndexFile> {
+pub(crate) fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
     if data.len() < 12 + OID_LEN || &data[..4] != b"DIRC" {
         return None;
     }
@@ -73,28 +103,24 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile> {
             pos += used;
             let nul = memchr::memchr(0, data.get(pos..end)?)?;
             let keep = prev.len().checked_sub(strip)?;
-            let mut path = prev[..keep].to_vec();
-            path.extend_from_slice(&data[pos..pos + nul]);
+            prev.truncate(keep);
+            prev.extend_from_slice(&data[pos..pos + nul]);
             pos += nul + 1;
-            path
+            Cow::Owned(prev.clone())
         } else {
             let nul = memchr::memchr(0, data.get(pos..end)?)?;
-            let path = data[pos..pos + nul].to_vec();
+            let path = &data[pos..pos + nul];
             // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
             let len = pos + nul - start;
             pos = start + (len + 8) / 8 * 8;
-            path
+            Cow::Borrowed(path)
         };
         if pos > end {
             return None;
         }
-        if version == 4 {
-            // Only version 4 compresses each path against the one before.
-            prev.clone_from(&path);
-        }
         entries.push(Entry { path, mode, oid });
     }
-    let mut trees = HashMap::new();
+    let mut trees = Vec::new();
     while pos + 8 <= end {
         let sig = &data[pos..pos + 4];
         let size = be32(data, pos + 4)? as usize;
@@ -112,9 +138,9 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile> {
 
 /// Parses the `TREE` extension: nodes in pre-order, each `name NUL entries SP subtrees LF`
 /// then, when `entries` is not -1, the directory's tree id.
-fn cache_tree(mut body: &[u8], trees: &mut HashMap<Vec<u8>, Oid>) -> Option<()> {
-    // (path of the directory, children still to read)
-    let mut stack: Vec<(Vec<u8>, usize)> = Vec::new();
+fn cache_tree<'a>(mut body: &'a [u8], trees: &mut Vec<TreeNode<'a>>) -> Option<()> {
+    // (node, children still to read)
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     while !body.is_empty() {
         let nul = memchr::memchr(0, body)?;
         let name = &body[..nul];
@@ -128,23 +154,29 @@ fn cache_tree(mut body: &[u8], trees: &mut HashMap<Vec<u8>, Oid>) -> Option<()> 
         while stack.last().is_some_and(|(_, left)| *left == 0) {
             stack.pop();
         }
-        let path = match stack.last_mut() {
-            None => name.to_vec(),
+        let node = trees.len();
+        match stack.last_mut() {
+            None if node == 0 => {}
+            // A second root: not a tree this reader understands.
+            None => return None,
             Some((parent, left)) => {
                 *left -= 1;
-                if parent.is_empty() {
-                    name.to_vec()
-                } else {
-                    [parent.as_slice(), b"/", name].concat()
-                }
+                trees[*parent].children.push(node);
             }
-        };
-        if entries >= 0 {
+        }
+        let oid = if entries >= 0 {
             let oid = Oid::from_bytes(body.get(..OID_LEN)?).ok()?;
             body = &body[OID_LEN..];
-            trees.insert(path.clone(), oid);
-        }
-        stack.push((path, subtrees));
+            Some(oid)
+        } else {
+            None
+        };
+        trees.push(TreeNode {
+            name,
+            oid,
+            children: Vec::new(),
+        });
+        stack.push((node, subtrees));
     }
     Some(())
 }
@@ -206,14 +238,16 @@ mod tests {
                 "v{version}"
             );
             assert!(
-                index.trees.contains_key(b"".as_slice()),
+                index.tree_id(b"").is_some(),
                 "v{version}: no root cache tree"
             );
             assert!(
-                index.trees.contains_key(b"b/d".as_slice()),
+                index.tree_id(b"b/d").is_some(),
                 "v{version}: {:?}",
-                index.trees.keys()
+                index.trees
             );
+            assert_eq!(index.tree_id(b"b/x"), None);
+            assert_eq!(index.tree_id(b"a.py"), None);
         }
     }
 

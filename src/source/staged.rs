@@ -20,7 +20,7 @@
 //! Reading only: this never writes the index, the working tree or a ref.
 
 use std::collections::{BTreeMap, HashSet};
-use std::ops::RangeInclusive;
+use std::ops::{Range, RangeInclusive};
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
@@ -180,8 +180,7 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
         changes: Vec::new(),
         deleted: Vec::new(),
     };
-    let all: Vec<usize> = (0..index.entries.len()).collect();
-    walk.dir(b"", head.map(Tree::id), &all)?;
+    walk.dir(b"", head.map(Tree::id), 0..index.entries.len())?;
     let Walk {
         changes, deleted, ..
     } = walk;
@@ -230,17 +229,19 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
 
 struct Walk<'a> {
     repo: &'a Repository,
-    index: &'a IndexFile,
+    index: &'a IndexFile<'a>,
     changes: Vec<Change>,
     /// Blobs in HEAD whose path is gone from the index (for exact rename detection).
     deleted: Vec<Oid>,
 }
 
 impl Walk<'_> {
-    /// Compares directory `dir` of the index (entries `idx`) with HEAD's tree `head` there.
-    fn dir(&mut self, dir: &[u8], head: Option<Oid>, idx: &[usize]) -> Result<()> {
-        if let (Some(h), Some(cached)) = (head, self.index.trees.get(dir)) {
-            if h == *cached {
+    /// Compares directory `dir` of the index (entries `range`, consecutive since the index is
+    /// sorted by path) with HEAD's tree `head` there.
+    fn dir(&mut self, dir: &[u8], head: Option<Oid>, range: Range<usize>) -> Result<()> {
+        let index = self.index;
+        if let (Some(h), Some(cached)) = (head, index.tree_id(dir)) {
+            if h == cached {
                 return Ok(());
             }
         }
@@ -256,14 +257,24 @@ impl Walk<'_> {
         }
         let skip = if dir.is_empty() { 0 } else { dir.len() + 1 };
         let mut files: BTreeMap<&[u8], usize> = BTreeMap::new();
-        let mut dirs: BTreeMap<&[u8], Vec<usize>> = BTreeMap::new();
-        for &i in idx {
-            let rest = &self.index.entries[i].path[skip..];
-            match memchr::memchr(b'/', rest) {
-                Some(slash) => dirs.entry(&rest[..slash]).or_default().push(i),
-                None => {
-                    files.insert(rest, i);
-                }
+        let mut dirs: BTreeMap<&[u8], Range<usize>> = BTreeMap::new();
+        let mut i = range.start;
+        while i < range.end {
+            let path: &[u8] = &index.entries[i].path;
+            let rest = &path[skip..];
+            if let Some(slash) = memchr::memchr(b'/', rest) {
+                // The entries below `dir/name/` follow one another: find where they end by
+                // bisection, so an unchanged subdirectory costs a few comparisons.
+                let prefix = &path[..=skip + slash];
+                let end = i
+                    + 1
+                    + index.entries[i + 1..range.end]
+                        .partition_point(|e| e.path.starts_with(prefix));
+                dirs.insert(&rest[..slash], i..end);
+                i = end;
+            } else {
+                files.insert(rest, i);
+                i += 1;
             }
         }
         for (name, &i) in &files {
@@ -282,7 +293,7 @@ impl Walk<'_> {
                 _ => None,
             };
             self.changes.push(Change {
-                path: entry.path.clone(),
+                path: entry.path.to_vec(),
                 old,
                 new: entry.oid,
             });
@@ -297,7 +308,7 @@ impl Walk<'_> {
             } else {
                 [dir, b"/", name].concat()
             };
-            self.dir(&path, head_sub, sub)?;
+            self.dir(&path, head_sub, sub.clone())?;
         }
         for (name, &(oid, mode)) in &head_entries {
             let kept = if mode == MODE_TREE {
@@ -421,6 +432,33 @@ mod tests {
         write(dir, "a.py/inner.py", "inner\n");
         git(dir, &["add", "-A"]);
         assert_eq!(agree(dir).len(), 1);
+        git(dir, &["commit", "-q", "-m", "four"]);
+        // Names that sort around a directory's `name/` prefix ('-' and '.' before '/', '0'
+        // after it): the walk must keep each directory's entries apart from its neighbours'.
+        for p in [
+            "n-x/a.py",
+            "n.d/b.py",
+            "n/c.py",
+            "n/sub/d.py",
+            "n0/e.py",
+            "n.py",
+        ] {
+            write(dir, p, "old\n");
+        }
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-q", "-m", "five"]);
+        for p in ["n-x/a.py", "n/sub/d.py", "n0/e.py", "n.py"] {
+            write(dir, p, "old\nnew\n");
+        }
+        git(dir, &["add", "-A"]);
+        let got = agree(dir);
+        let paths: Vec<&str> = got.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["n-x/a.py", "n.py", "n/sub/d.py", "n0/e.py"],
+            "{got:?}"
+        );
+        assert!(got.iter().all(|(_, lines)| lines == "[2..=2]"), "{got:?}");
     }
 
     /// What libgit2 says about the whole contents.
