@@ -332,6 +332,28 @@ pub fn lex(src: &[u8]) -> Lexed {
                 raw,
                 fmt,
             }) => {
+                // Skip the run of bytes that mean nothing inside this string in one pass.
+                let run = if fmt {
+                    src[i..]
+                        .iter()
+                        .position(|&c| {
+                            c == quote
+                                || c == b'\\'
+                                || c == b'{'
+                                || c == b'}'
+                                || (c == b'\n' && !triple)
+                        })
+                        .unwrap_or(n - i)
+                } else if triple {
+                    memchr::memchr2(quote, b'\\', &src[i..]).unwrap_or(n - i)
+                } else {
+                    memchr::memchr3(quote, b'\\', b'\n', &src[i..]).unwrap_or(n - i)
+                };
+                if run > 0 {
+                    mask[i..i + run].fill(Class::Str);
+                    i += run;
+                    continue;
+                }
                 mask[i] = Class::Str;
                 if b == b'\\' {
                     if fmt && !raw && src.get(i + 1) == Some(&b'N') && src.get(i + 2) == Some(&b'{')
