@@ -10,7 +10,8 @@
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
 use anyhow::{anyhow, Context as _, Result};
@@ -19,13 +20,14 @@ use rayon::prelude::*;
 use crate::cli::{HookArgs, HookRun, OutputArgs};
 use crate::config::{Config, PathFilter};
 use crate::finding::escape_control;
+use crate::finding::Finding;
 use crate::matcher::Matcher;
 use crate::pattern::Kind;
 use crate::report::{Format, Report};
 use crate::scanner::{Outcome, Scanner};
 use crate::source::git::Changes;
 use crate::source::{push, staged, Chunk, Provenance};
-use crate::suppress::Suppressor;
+use crate::suppress::{Suppressed, Suppressor};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
@@ -137,27 +139,50 @@ impl Gatekeeper {
 
     /// Scans the chunks of a git change into a report, leaving out paths the configuration
     /// excludes and splitting off suppressed findings.
-    fn scan(&self, mut changes: Changes, started: Instant) -> Report {
-        if let Some(root) = &changes.workdir {
-            changes
-                .chunks
-                .retain(|c| self.filter.keep(&root.join(&c.path), false));
-        }
-        let scan_one = |chunk: &Chunk<'static>| {
-            let (outcome, errors) = self.scanner.scan(chunk);
-            let outcome = match outcome {
-                Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
-                Outcome::Binary => None,
-            };
-            (outcome, errors, chunk.bytes.len() as u64)
-        };
-        let results: Vec<_> = if changes.chunks.len() < PARALLEL_FROM {
-            changes.chunks.iter().map(scan_one).collect()
+    fn scan(&self, changes: Changes, started: Instant) -> Report {
+        let root = changes.workdir.as_deref();
+        let chunks: Vec<&Chunk<'static>> = changes
+            .chunks
+            .iter()
+            .filter(|c| self.keeps(root, c))
+            .collect();
+        let results: Vec<Scanned> = if chunks.len() < PARALLEL_FROM {
+            chunks.iter().map(|c| self.scan_chunk(c)).collect()
         } else {
-            changes.chunks.par_iter().map(scan_one).collect()
+            chunks.par_iter().map(|c| self.scan_chunk(c)).collect()
         };
+        Self::report(results, changes.too_large, started)
+    }
+
+    /// Whether the configuration's path filter keeps a chunk (whose path is relative to the
+    /// work tree `root`; a bare repository has none to filter by).
+    fn keeps(&self, root: Option<&Path>, chunk: &Chunk<'_>) -> bool {
+        root.is_none_or(|r| self.filter.keep(&r.join(&chunk.path), false))
+    }
+
+    /// Scans one chunk and splits off its suppressed findings.
+    fn scan_chunk(&self, chunk: &Chunk<'_>) -> Scanned {
+        let (outcome, errors) = self.scanner.scan(chunk);
+        let outcome = match outcome {
+            Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
+            Outcome::Binary => None,
+        };
+        Scanned {
+            outcome,
+            errors,
+            size: chunk.bytes.len() as u64,
+        }
+    }
+
+    /// The report of scanned chunks, with the files left out for their size.
+    fn report(results: Vec<Scanned>, too_large: Vec<(String, u64)>, started: Instant) -> Report {
         let mut report = Report::default();
-        for (outcome, errors, size) in results {
+        for Scanned {
+            outcome,
+            errors,
+            size,
+        } in results
+        {
             report
                 .summary
                 .errors
@@ -172,7 +197,7 @@ impl Gatekeeper {
                 }
             }
         }
-        report.summary.skipped_large = changes.too_large;
+        report.summary.skipped_large = too_large;
         report.summary.skipped_large.sort();
         report.summary.elapsed = started.elapsed();
         report.sort();
@@ -180,29 +205,109 @@ impl Gatekeeper {
     }
 }
 
+/// One chunk's scan: its findings, kept and suppressed (`None` for binary content), errors,
+/// and size.
+struct Scanned {
+    outcome: Option<(Vec<Finding>, Vec<Suppressed>)>,
+    errors: Vec<anyhow::Error>,
+    size: u64,
+}
+
+/// A staged chunk on its way to be scanned: its place in reading order, the work tree its
+/// path is relative to, and the chunk.
+type Queued = (usize, Option<PathBuf>, Chunk<'static>);
+
+/// What the commit gate's threads share: the patterns, loaded by the worker thread, and the
+/// chunks read so far.
+struct Shared {
+    gate: OnceLock<Result<Gatekeeper, String>>,
+    queue: Mutex<mpsc::Receiver<Queued>>,
+}
+
+impl Shared {
+    /// Scans queued chunks until the queue is closed and empty.
+    fn drain(&self, gate: &Gatekeeper) -> Vec<(usize, Scanned)> {
+        let mut out = Vec::new();
+        loop {
+            let next = self
+                .queue
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .recv();
+            let Ok((order, root, chunk)) = next else {
+                return out;
+            };
+            if gate.keeps(root.as_deref(), &chunk) {
+                out.push((order, gate.scan_chunk(&chunk)));
+            }
+        }
+    }
+}
+
 /// The gate on the index against HEAD, for `pre-commit` and `pre-merge-commit`.
+///
+/// Three things overlap on two cores: a worker thread loads the patterns while this one
+/// opens the repository and finds what is staged; the worker scans each file as soon as it
+/// is read, while this one reads the next; when reading is done, this thread scans what is
+/// left alongside the worker.
 fn pre_commit(gate_kind: Gate) -> Result<u8> {
     let started = Instant::now();
     let config = Gatekeeper::load()?;
     let max_file_size = config.max_file_size;
-    // The patterns load and compile on a second core while git2 reads the index and the
-    // staged blobs: the two halves of the hook's start-up overlap.
-    let loading = std::thread::spawn(move || {
-        let gate = Gatekeeper::new(config, |_| true)?;
-        gate.scanner.matcher().prepare_focused();
-        Ok::<_, anyhow::Error>(gate)
+    let (tx, rx) = mpsc::channel::<Queued>();
+    let shared = Arc::new(Shared {
+        gate: OnceLock::new(),
+        queue: Mutex::new(rx),
     });
-    let changes = staged::read(max_file_size)?;
-    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+    let worker = {
+        let shared = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("pyguard-scan".into())
+            .spawn(move || {
+                // Always settles the cell, even on a panic, so that the wait below ends.
+                let gate = shared.gate.get_or_init(|| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let gate =
+                            Gatekeeper::new(config, |_| true).map_err(|e| format!("{e:#}"))?;
+                        gate.scanner.matcher().prepare_focused();
+                        Ok(gate)
+                    }))
+                    .unwrap_or_else(|_| Err("loading the patterns failed unexpectedly".into()))
+                });
+                match gate {
+                    Ok(gate) => shared.drain(gate),
+                    Err(_) => Vec::new(),
+                }
+            })
+            .context("failed to start a thread")?
+    };
+    let mut sent = 0;
+    let read = staged::read_each(max_file_size, &mut |root, chunk| {
+        // The worker holds the receiver until this function returns.
+        let _ = tx.send((sent, root.map(Path::to_path_buf), chunk));
+        sent += 1;
+    });
+    drop(tx);
+    let changes = read?;
+    if sent == 0 && changes.too_large.is_empty() {
         // Nothing added (a message-only amend, a deletion): the patterns are not needed.
         return Ok(0);
     }
-    let gate = loading
-        .join()
-        .map_err(|_| anyhow!("loading the patterns failed unexpectedly"))??;
-    note_stale_baseline(&gate);
-    let report = gate.scan(changes, started);
-    verdict(&report, &gate, gate_kind)
+    let gate = shared.gate.wait().as_ref().map_err(|e| anyhow!("{e}"))?;
+    let mut results = shared.drain(gate);
+    results.extend(
+        worker
+            .join()
+            .map_err(|_| anyhow!("scanning failed unexpectedly"))?,
+    );
+    results.sort_by_key(|(order, _)| *order);
+    note_stale_baseline(gate);
+    let report = Gatekeeper::report(
+        results.into_iter().map(|(_, scanned)| scanned).collect(),
+        changes.too_large,
+        started,
+    );
+    verdict(&report, gate, gate_kind)
 }
 
 /// Warns about baseline entries whose file no longer exists. The hook sees only the staged

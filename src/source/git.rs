@@ -125,40 +125,84 @@ pub(crate) fn read_chunks<F>(
 where
     F: Fn(&Added) -> Provenance,
 {
-    let odb = repo.odb().context("failed to open the object database")?;
-    let mut changes = Changes {
-        workdir: repo.workdir().map(std::path::Path::to_path_buf),
-        ..Changes::default()
-    };
-    for mut file in files {
+    let mut reader = ChunkReader::new(repo, max_file_size)?;
+    let mut chunks = Vec::with_capacity(files.len());
+    for file in files {
+        let provenance = provenance(&file);
+        chunks.extend(reader.read(file, provenance)?);
+    }
+    let mut changes = reader.finish();
+    changes.chunks = chunks;
+    Ok(changes)
+}
+
+/// Turns added files into chunks one at a time, recording in a [`Changes`] what it leaves out.
+pub(crate) struct ChunkReader<'r> {
+    repo: &'r Repository,
+    odb: git2::Odb<'r>,
+    max_file_size: u64,
+    changes: Changes,
+}
+
+impl<'r> ChunkReader<'r> {
+    /// A reader for `repo`'s blobs.
+    pub(crate) fn new(repo: &'r Repository, max_file_size: u64) -> Result<Self> {
+        Ok(ChunkReader {
+            repo,
+            odb: repo.odb().context("failed to open the object database")?,
+            max_file_size,
+            changes: Changes {
+                workdir: repo.workdir().map(std::path::Path::to_path_buf),
+                ..Changes::default()
+            },
+        })
+    }
+
+    /// The work tree the chunks' paths are relative to (`None` when bare).
+    pub(crate) fn workdir(&self) -> Option<&std::path::Path> {
+        self.changes.workdir.as_deref()
+    }
+
+    /// The chunk of one added file; `None` when it is left out (too large, an LFS pointer).
+    pub(crate) fn read(
+        &mut self,
+        mut file: Added,
+        provenance: Provenance,
+    ) -> Result<Option<Chunk<'static>>> {
         let bytes = if let Some(bytes) = file.content.take() {
             bytes
         } else {
-            let (size, _) = odb
+            let (size, _) = self
+                .odb
                 .read_header(file.blob)
                 .with_context(|| format!("failed to read the blob of {}", file.path))?;
-            if size as u64 > max_file_size {
-                changes.too_large.push((file.path, size as u64));
-                continue;
+            if size as u64 > self.max_file_size {
+                self.changes.too_large.push((file.path, size as u64));
+                return Ok(None);
             }
-            repo.find_blob(file.blob)
+            self.repo
+                .find_blob(file.blob)
                 .with_context(|| format!("failed to read the blob of {}", file.path))?
                 .content()
                 .to_vec()
         };
-        if bytes.len() as u64 > max_file_size {
-            changes.too_large.push((file.path, bytes.len() as u64));
-            continue;
+        if bytes.len() as u64 > self.max_file_size {
+            self.changes.too_large.push((file.path, bytes.len() as u64));
+            return Ok(None);
         }
         if is_lfs_pointer(&bytes) {
-            changes.skipped_lfs += 1;
-            continue;
+            self.changes.skipped_lfs += 1;
+            return Ok(None);
         }
-        let mut chunk = Chunk::new(file.path.clone(), bytes, provenance(&file));
+        let mut chunk = Chunk::new(file.path, bytes, provenance);
         chunk.added_lines = Some(file.lines);
-        changes.chunks.push(chunk);
+        Ok(Some(chunk))
     }
-    Ok(changes)
+
+    /// What was left out, and the work tree (no chunks: the caller has them).
+    pub(crate) fn finish(self) -> Changes {
+        self.changes
+    }
 }
 
 /// Whether `bytes` is a whole Git LFS pointer: under 1024 bytes, the version line, then only

@@ -21,30 +21,51 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::{Range, RangeInclusive};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use git2::{ErrorCode, Oid, Patch, Repository, Tree};
 
-use super::git::{added_files, diff_options, read_chunks, Added, Changes};
+use super::git::{added_files, diff_options, Added, Changes, ChunkReader};
 use super::index::{self, IndexFile};
-use super::Provenance;
+use super::{Chunk, Provenance};
 
 /// Git's mode bits for a directory (tree) entry.
 const MODE_TREE: i32 = 0o040_000;
 
 /// The files the staged change adds lines to, each with its staged content and added lines.
 pub fn read(max_file_size: u64) -> Result<Changes> {
+    let mut chunks = Vec::new();
+    let mut changes = read_each(max_file_size, &mut |_, chunk| chunks.push(chunk))?;
+    changes.chunks = chunks;
+    Ok(changes)
+}
+
+/// Like [`read`], but hands over each chunk (with the work tree its path is relative to) as
+/// soon as it is read, so that a caller can scan one file while the next is read. The
+/// returned [`Changes`] holds what was left out, not the chunks.
+pub fn read_each(
+    max_file_size: u64,
+    each: &mut dyn FnMut(Option<&Path>, Chunk<'static>),
+) -> Result<Changes> {
     // Objects are trusted as git trusts them when reading (fsck is what verifies); hashing every
     // object read again would double the hook's cost.
     git2::opts::strict_hash_verification(false);
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let head_tree = head_tree(&repo)?;
-    let files = match fast(&repo, head_tree.as_ref())? {
-        Some(files) => files,
-        None => slow(&repo, head_tree.as_ref())?,
+    let mut reader = ChunkReader::new(&repo, max_file_size)?;
+    let mut sink = |file: Added| -> Result<()> {
+        if let Some(chunk) = reader.read(file, Provenance::Staged)? {
+            each(reader.workdir(), chunk);
+        }
+        Ok(())
     };
-    read_chunks(&repo, files, max_file_size, |_| Provenance::Staged)
+    if !fast(&repo, head_tree.as_ref(), &mut sink)? {
+        for file in slow(&repo, head_tree.as_ref())? {
+            sink(file)?;
+        }
+    }
+    Ok(reader.finish())
 }
 
 fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
@@ -159,20 +180,25 @@ struct Change {
     new: Oid,
 }
 
-/// The cache-tree diff; `None` when the slow path must decide.
-fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>> {
+/// The cache-tree diff: hands each file the change adds lines to to `sink`, and returns
+/// `false` (before handing over anything) when the slow path must decide instead.
+fn fast(
+    repo: &Repository,
+    head: Option<&Tree<'_>>,
+    sink: &mut dyn FnMut(Added) -> Result<()>,
+) -> Result<bool> {
     let path =
         std::env::var_os("GIT_INDEX_FILE").map_or_else(|| repo.path().join("index"), PathBuf::from);
     let data = match std::fs::read(&path) {
         Ok(data) => data,
         // No index yet: nothing is staged.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Some(Vec::new())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
         Err(e) => {
             return Err(e).with_context(|| format!("failed to read the index {}", path.display()))
         }
     };
     let Some(index) = index::parse(&data) else {
-        return Ok(None);
+        return Ok(false);
     };
     let mut walk = Walk {
         repo,
@@ -196,13 +222,12 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
     if !gone.is_empty() {
         let new_files = fresh.iter().filter(|c| c.old.is_none()).count();
         if new_files * gone.len() > MAX_RENAME_PAIRS {
-            return Ok(None);
+            return Ok(false);
         }
         for c in fresh.iter_mut().filter(|c| c.old.is_none()) {
             c.old = renamed_from(repo, c.new, &gone)?;
         }
     }
-    let mut out = Vec::with_capacity(fresh.len());
     for c in fresh {
         let path = String::from_utf8_lossy(&c.path).into_owned();
         let (lines, content) = match c.old {
@@ -216,15 +241,15 @@ fn fast(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Option<Vec<Added>>
             }
         };
         if !lines.is_empty() {
-            out.push(Added {
+            sink(Added {
                 path,
                 blob: c.new,
                 lines,
                 content,
-            });
+            })?;
         }
     }
-    Ok(Some(out))
+    Ok(true)
 }
 
 struct Walk<'a> {
@@ -373,7 +398,13 @@ mod tests {
             v
         };
         // The fast path reads GIT_INDEX_FILE only when set, which these tests never do.
-        let fast = fast(&repo, head.as_ref()).unwrap().map(show);
+        let mut added = Vec::new();
+        let fast = fast(&repo, head.as_ref(), &mut |a| {
+            added.push(a);
+            Ok(())
+        })
+        .unwrap()
+        .then(|| show(added));
         let slow = show(slow(&repo, head.as_ref()).unwrap());
         (fast, slow)
     }
