@@ -133,6 +133,47 @@ fn allow_comments_and_configured_excludes_let_a_commit_through() {
 }
 
 #[test]
+fn a_large_commit_reports_every_finding_once_in_path_order() {
+    // Enough files that both of the hook's threads scan, some excluded by the configuration.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let mut files: Vec<(String, String)> = (0..60)
+        .map(|i| (format!("pkg/m{i:02}.py"), format!("VALUE_{i} = {i}\n")))
+        .collect();
+    for i in [3, 17, 31, 44, 58] {
+        files[i].1 = format!("{}{}", "\n".repeat(i), leaky());
+    }
+    files.push((".pyguard.yaml".into(), "exclude:\n  - 'vendor/'\n".into()));
+    files.push(("vendor/leak.py".into(), leaky()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write_tree(&repo, &refs);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "many"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let places: Vec<&str> = shown
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--> "))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "pkg/m03.py:6:17",
+            "pkg/m17.py:20:17",
+            "pkg/m31.py:34:17",
+            "pkg/m44.py:47:17",
+            "pkg/m58.py:61:17"
+        ],
+        "{shown}"
+    );
+    assert!(shown.contains("5 findings"), "{shown}");
+    assert!(shown.contains("in 61 files"), "{shown}");
+}
+
+#[test]
 fn bad_configuration_fails_closed() {
     let sb = Sandbox::new();
     let repo = sb.repo("r");
