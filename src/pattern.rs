@@ -222,7 +222,7 @@ struct PatternFile {
 
 /// A built-in pattern's documentation, embedded apart from its definition (`build.rs` splits
 /// them): a hook run that reports nothing never parses it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Docs {
     description: Description,
@@ -341,25 +341,10 @@ impl Pattern {
     }
 
     /// A built-in pattern's documentation (`None` for a user pattern, whose documentation is
-    /// in its spec).
+    /// in its spec; a built-in one's spec holds empty documentation to fall back on).
     fn docs(&self) -> Option<&'static Docs> {
-        static NONE: Docs = Docs {
-            description: Description {
-                what: String::new(),
-                why: String::new(),
-                fix: String::new(),
-            },
-            references: Vec::new(),
-            examples: Vec::new(),
-            negative_examples: Vec::new(),
-        };
         let (file, index) = self.docs_at?;
-        Some(
-            embedded_docs()
-                .get(file)
-                .and_then(|f| f.get(index))
-                .unwrap_or(&NONE),
-        )
+        embedded_docs().get(file)?.get(index)
     }
 
     /// Whether this pattern applies to `path` (always, when it has no globs).
