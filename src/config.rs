@@ -17,7 +17,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::pattern::{self, Kind, Pattern, PatternSpec, Severity};
+use crate::rules::pattern::{self, Kind, Pattern, PatternSpec, Severity};
 
 /// Default size above which files are skipped (and reported as skipped): 10 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;

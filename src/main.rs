@@ -30,7 +30,7 @@ fn main() -> ExitCode {
             let _ = writeln!(
                 anstream::stderr(),
                 "pyguard: error: {}",
-                pyguard::finding::escape_control(&msg)
+                pyguard::pipeline::finding::escape_control(&msg)
             );
             ExitCode::from(2)
         }

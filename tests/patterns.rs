@@ -5,8 +5,8 @@
 //! collected and reported at once.
 
 use pyguard::matcher::Matcher;
-use pyguard::pattern::{self, Pattern};
-use pyguard::scanner::Scanner;
+use pyguard::pipeline::scanner::Scanner;
+use pyguard::rules::pattern::{self, Pattern};
 
 #[test]
 fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {

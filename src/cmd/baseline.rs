@@ -17,9 +17,9 @@ use super::scan;
 use crate::cli::BaselineArgs;
 use crate::cmd::history;
 use crate::matcher::Matcher;
-use crate::scanner::Scanner;
+use crate::pipeline::scanner::Scanner;
+use crate::pipeline::suppress::{self, Baseline, Suppressor};
 use crate::source::history::Selection;
-use crate::suppress::{self, Baseline, Suppressor};
 
 /// Runs `pyguard baseline`.
 pub fn run(args: &BaselineArgs) -> Result<u8> {

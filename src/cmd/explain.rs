@@ -7,9 +7,9 @@ use anyhow::{bail, Result};
 
 use super::patterns::config;
 use crate::cli::ExplainArgs;
-use crate::finding::{escape_control, redact};
 use crate::matcher::Matcher;
-use crate::pattern::Kind;
+use crate::pipeline::finding::{escape_control, redact};
+use crate::rules::pattern::Kind;
 
 /// Runs `pyguard explain`.
 pub fn run(args: &ExplainArgs) -> Result<u8> {
@@ -17,7 +17,7 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     let Some(index) = patterns.iter().position(|p| p.id() == args.id) else {
         let near: Vec<&str> = patterns
             .iter()
-            .map(crate::pattern::Pattern::id)
+            .map(crate::rules::pattern::Pattern::id)
             .filter(|id| id.contains(args.id.as_str()) || args.id.contains(id))
             .collect();
         let hint = if near.is_empty() {

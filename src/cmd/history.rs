@@ -20,15 +20,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::HistoryArgs;
 use crate::cmd::scan;
 use crate::config::Config;
-use crate::finding::{self, Finding, Place};
+use crate::extract::notebook;
 use crate::matcher::Matcher;
-use crate::pattern;
+use crate::pipeline::finding::{self, Finding, Place};
+use crate::pipeline::scanner::{Outcome, Scanner};
+use crate::pipeline::suppress::{Suppressed, Suppressor};
 use crate::report::{HistoryCounts, Report};
-use crate::scanner::{Outcome, Scanner};
+use crate::rules::pattern;
 use crate::source::history::{self, Blob, Plan, Selection};
 use crate::source::lines::{lines, Session};
-use crate::source::{notebook, Chunk, CommitInfo, Provenance};
-use crate::suppress::{Suppressed, Suppressor};
+use crate::source::{Chunk, CommitInfo, Provenance};
 
 /// Runs `pyguard history`.
 pub fn run(args: &HistoryArgs) -> Result<u8> {

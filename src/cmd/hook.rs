@@ -19,15 +19,15 @@ use rayon::prelude::*;
 
 use crate::cli::{HookArgs, HookRun, OutputArgs};
 use crate::config::{Config, PathFilter};
-use crate::finding::escape_control;
-use crate::finding::Finding;
 use crate::matcher::Matcher;
-use crate::pattern::Kind;
+use crate::pipeline::finding::escape_control;
+use crate::pipeline::finding::Finding;
+use crate::pipeline::scanner::{Outcome, Scanner};
+use crate::pipeline::suppress::{Suppressed, Suppressor};
 use crate::report::{Format, Report};
-use crate::scanner::{Outcome, Scanner};
+use crate::rules::pattern::Kind;
 use crate::source::git::Changes;
 use crate::source::{push, staged, Chunk, Provenance};
-use crate::suppress::{Suppressed, Suppressor};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
@@ -117,7 +117,7 @@ struct Gatekeeper {
 
 impl Gatekeeper {
     /// Loads what the configuration says, keeping the patterns `keep` selects.
-    fn new(config: Config, keep: impl Fn(&crate::pattern::Pattern) -> bool) -> Result<Self> {
+    fn new(config: Config, keep: impl Fn(&crate::rules::pattern::Pattern) -> bool) -> Result<Self> {
         let patterns = config.patterns()?.into_iter().filter(keep).collect();
         let scanner = Scanner::new(Matcher::new(patterns)?);
         let suppressor = Suppressor::for_config(&config)?;
@@ -430,7 +430,7 @@ fn hint(report: &Report, gate: Gate) -> Result<()> {
     let mut ids: Vec<&str> = report
         .findings
         .iter()
-        .filter(|f| f.severity == crate::pattern::Severity::Error)
+        .filter(|f| f.severity == crate::rules::pattern::Severity::Error)
         .map(|f| f.pattern_id.as_str())
         .collect();
     ids.sort_unstable();

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result};
 use crate::cli::{ConfigArgs, PatternsCommand};
 use crate::config::Config;
 use crate::matcher::Matcher;
-use crate::pattern;
+use crate::rules::pattern;
 
 /// Runs `pyguard patterns ...`.
 pub fn run(cmd: &PatternsCommand) -> Result<u8> {
@@ -53,10 +53,12 @@ fn check(file: Option<&Path>, args: &ConfigArgs) -> Result<u8> {
         None => config(args)?.patterns()?,
     };
     let n = patterns.len();
-    let failures = pattern::self_check(&crate::scanner::Scanner::new(Matcher::new(patterns)?));
+    let failures = pattern::self_check(&crate::pipeline::scanner::Scanner::new(Matcher::new(
+        patterns,
+    )?));
     let mut out = anstream::stdout().lock();
     for f in &failures {
-        writeln!(out, "{}", crate::finding::escape_control(f))?;
+        writeln!(out, "{}", crate::pipeline::finding::escape_control(f))?;
     }
     if failures.is_empty() {
         writeln!(

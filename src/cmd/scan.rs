@@ -11,14 +11,14 @@ use anyhow::{Context as _, Result};
 
 use crate::cli::{OutputArgs, ScanArgs};
 use crate::config::{Config, PathFilter};
-use crate::filecheck;
-use crate::finding::escape_control;
 use crate::matcher::Matcher;
-use crate::pattern;
+use crate::pipeline::finding::escape_control;
+use crate::pipeline::pathset;
+use crate::pipeline::scanner::{Outcome, Scanner};
+use crate::pipeline::suppress::Suppressor;
 use crate::report::{self, Options, Report};
-use crate::scanner::{Outcome, Scanner};
+use crate::rules::pattern;
 use crate::source::{fs, Chunk, Provenance};
-use crate::suppress::Suppressor;
 
 /// Runs `pyguard scan`.
 pub fn run(args: &ScanArgs) -> Result<u8> {
@@ -183,7 +183,7 @@ pub fn scan_paths(
     let seen = seen
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let check = filecheck::check_paths(
+    let check = pathset::check_paths(
         scanner.matcher().patterns(),
         seen.iter().map(String::as_str),
         &Provenance::File,

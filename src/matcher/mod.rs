@@ -10,12 +10,9 @@
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
 pub mod deps;
-pub mod entropy;
 pub mod eol;
-pub mod placeholder;
 pub mod pypi;
 pub mod python;
-pub mod validate;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -27,7 +24,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::pattern::{Kind, Pattern, Region};
+use crate::rules::pattern::{Kind, Pattern, Region};
+use crate::rules::{entropy, placeholder};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
 /// Bounds the work on minified files whose single line is megabytes long.
@@ -829,7 +827,7 @@ pub fn is_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::parse_file;
+    use crate::rules::pattern::parse_file;
 
     fn matcher(yaml: &str) -> Matcher {
         Matcher::new(parse_file("t.yaml", yaml).unwrap()).unwrap()

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use anstyle::{AnsiColor, Style};
 
 use super::{human_bytes, Options, Report};
-use crate::finding::{escape_control, Finding};
-use crate::pattern::Severity;
+use crate::pipeline::finding::{escape_control, Finding};
+use crate::rules::pattern::Severity;
 use crate::source::Provenance;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -149,7 +149,7 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
         )?;
     }
     places(out, f)?;
-    if f.kind == crate::pattern::Kind::File {
+    if f.kind == crate::rules::pattern::Kind::File {
         // A whole-file finding shows no content, only what the detector noted, if anything.
         if !f.snippet.is_empty() {
             writeln!(out, "  {DIM}={DIM:#} {}", escape_control(&f.snippet))?;
@@ -165,7 +165,7 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
         escape_control(f.shown_snippet(opts.show_secrets).trim_end())
     )?;
     writeln!(out, "  {pad} {DIM}|{DIM:#}")?;
-    if f.kind == crate::pattern::Kind::Secret {
+    if f.kind == crate::rules::pattern::Kind::Secret {
         writeln!(
             out,
             "  {pad} {DIM}={DIM:#} secret: {}{}",

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::{Options, Report};
-use crate::finding::Finding;
+use crate::pipeline::finding::Finding;
+use crate::pipeline::suppress::Suppressed;
 use crate::source::Provenance;
-use crate::suppress::Suppressed;
 
 /// The schema version written in every JSON report.
 pub const VERSION: u32 = 1;

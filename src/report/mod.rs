@@ -10,9 +10,9 @@ pub mod sarif;
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::finding::Finding;
-use crate::pattern::{Pattern, Severity};
-use crate::suppress::Suppressed;
+use crate::pipeline::finding::Finding;
+use crate::pipeline::suppress::Suppressed;
+use crate::rules::pattern::{Pattern, Severity};
 
 /// The output format of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

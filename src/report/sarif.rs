@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use super::{Options, Report};
-use crate::finding::Finding;
-use crate::pattern::{Pattern, Severity};
+use crate::pipeline::finding::Finding;
+use crate::rules::pattern::{Pattern, Severity};
 
 /// The SARIF schema URI written into every log.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -98,7 +98,7 @@ fn rule(f: &Finding, pattern: Option<&Pattern>) -> Value {
 }
 
 fn result(f: &Finding, index: usize, opts: Options) -> Value {
-    let message = if f.kind == crate::pattern::Kind::Secret {
+    let message = if f.kind == crate::rules::pattern::Kind::Secret {
         format!("{}: {}", f.pattern_name, f.shown_secret(opts.show_secrets))
     } else {
         f.pattern_name.clone()

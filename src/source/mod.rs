@@ -8,9 +8,7 @@ pub mod git;
 pub mod history;
 pub mod hooks;
 pub mod index;
-pub mod kubernetes;
 pub mod lines;
-pub mod notebook;
 pub mod push;
 pub mod staged;
 

@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{Chunk, Extract, Provenance};
+use crate::source::{Chunk, Extract, Provenance};
 
 /// Whether `path` names a notebook.
 #[must_use]

@@ -13,7 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use crate::matcher::validate::Validator;
+use crate::rules::validate::Validator;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_patterns.rs"));
@@ -169,7 +169,7 @@ pub struct PatternSpec {
     #[serde(default)]
     pub exclude_paths: Vec<String>,
     /// For `kind: file`: a built-in detector that judges the whole set of paths of a scan or
-    /// commit (`virtualenv`, `compiled-python`) instead of one file; see `filecheck`.
+    /// commit (`virtualenv`, `compiled-python`) instead of one file; see `pipeline::pathset`.
     #[serde(default)]
     pub detector: Option<String>,
     /// Where matches count (default `any`; the built-in unsafe-Python patterns say `code`).
@@ -433,7 +433,7 @@ pub fn glob_matches(set: &GlobSet, need_full: bool, path: &str) -> bool {
         .any(|(i, _)| set.is_match(&path[i + 1..]))
 }
 
-/// The detectors a `kind: file` pattern may name (see `filecheck`).
+/// The detectors a `kind: file` pattern may name (see `pipeline::pathset`).
 pub const DETECTORS: &[&str] = &["virtualenv", "compiled-python"];
 
 /// Compiles an auxiliary regex once. Patterns are validated with these regexes compiled, so a
@@ -732,13 +732,13 @@ pub fn check_unique(patterns: &[Pattern]) -> Result<()> {
 
 /// Checks every pattern of `scanner` against its own examples through the whole per-chunk
 /// pipeline (binary sniffing and path checks for file patterns, prefilter, regex, entropy,
-/// validator, placeholder filter; path-set detectors through `filecheck` with the example's
+/// validator, placeholder filter; path-set detectors through `pipeline::pathset` with the example's
 /// path as the set): every example fires its
 /// pattern, no negative example does, each pattern has both and a reference, and each keyword
 /// occurs in some example. Returns every failure, one line each (empty: all good).
 #[must_use]
-pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
-    use crate::scanner::Outcome;
+pub fn self_check(scanner: &crate::pipeline::scanner::Scanner) -> Vec<String> {
+    use crate::pipeline::scanner::Outcome;
     use crate::source::{Chunk, Provenance};
     let matcher = scanner.matcher();
     let mut failures = docs_errors();
@@ -761,8 +761,12 @@ pub fn self_check(scanner: &crate::scanner::Scanner) -> Vec<String> {
             .path()
             .map_or_else(|| pattern.default_example_path(), str::to_string);
         let findings = if pattern.spec.detector.is_some() {
-            crate::filecheck::check_paths(matcher.patterns(), [path.as_str()], &Provenance::File)
-                .findings
+            crate::pipeline::pathset::check_paths(
+                matcher.patterns(),
+                [path.as_str()],
+                &Provenance::File,
+            )
+            .findings
         } else {
             let chunk = Chunk::new(path, example.text().as_bytes(), Provenance::File);
             let (outcome, errors) = scanner.scan(&chunk);

@@ -3,9 +3,10 @@
 //!
 //! It keeps no state between chunks, so callers may run it from many threads at once.
 
-use crate::finding::{self, Finding};
+use crate::extract::{kubernetes, notebook};
 use crate::matcher::{self, Matcher};
-use crate::source::{kubernetes, notebook, Chunk};
+use crate::pipeline::finding::{self, Finding};
+use crate::source::Chunk;
 
 /// What scanning one chunk produced.
 #[derive(Debug)]
@@ -167,7 +168,7 @@ mod tests {
     use crate::source::Provenance;
 
     fn scanner() -> Scanner {
-        Scanner::new(Matcher::new(crate::pattern::load_embedded().unwrap()).unwrap())
+        Scanner::new(Matcher::new(crate::rules::pattern::load_embedded().unwrap()).unwrap())
     }
 
     fn ids(outcome: &Outcome) -> Vec<&str> {

@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::{AllowRule, Config, Markers};
-use crate::finding::Finding;
-use crate::pattern::Kind;
+use crate::pipeline::finding::Finding;
+use crate::rules::pattern::Kind;
 use crate::source::Chunk;
 
 /// The baseline's file name, at the project root.
@@ -544,7 +544,7 @@ fn random_salt() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pattern::Severity;
+    use crate::rules::pattern::Severity;
     use crate::source::Provenance;
 
     fn finding(id: &str, kind: Kind, line: u32, secret: &str) -> Finding {

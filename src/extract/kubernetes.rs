@@ -9,8 +9,8 @@
 //! numbers. Lists of Secrets (`kind: List`, `items:`) and flow mappings (`data: {a: b}`) are not
 //! decoded. This module does not decide what a secret is.
 
-use super::{Chunk, Extract, Provenance};
-use crate::matcher::validate::base64_decode;
+use crate::rules::validate::base64_decode;
+use crate::source::{Chunk, Extract, Provenance};
 
 /// Whether `path` may hold Kubernetes manifests (`.yaml`, `.yml`).
 #[must_use]

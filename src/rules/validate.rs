@@ -4,7 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::matcher::{eol, placeholder, pypi};
+use crate::matcher::{eol, pypi};
+use crate::rules::placeholder;
 
 /// A named validator a pattern may declare with `validator:`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

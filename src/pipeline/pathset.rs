@@ -12,8 +12,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::finding::{self, Finding};
-use crate::pattern::Pattern;
+use crate::pipeline::finding::{self, Finding};
+use crate::rules::pattern::Pattern;
 use crate::source::Provenance;
 
 /// Directory names that make `NAME/bin/activate` a virtual environment without a `pyvenv.cfg`
@@ -218,7 +218,7 @@ mod tests {
     use super::*;
 
     fn patterns() -> Vec<Pattern> {
-        crate::pattern::load_embedded().unwrap()
+        crate::rules::pattern::load_embedded().unwrap()
     }
 
     fn ids(check: &PathCheck) -> Vec<(&str, &str)> {

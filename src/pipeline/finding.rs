@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::matcher::{Match, Matcher};
-use crate::pattern::{Kind, Severity};
+use crate::rules::pattern::{Kind, Severity};
 use crate::source::{Chunk, Provenance};
 
 /// The longest snippet kept for a report, in characters; longer lines are cut around the hit.
@@ -191,7 +191,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
 /// with `note` as its snippet and no secret; its fingerprint depends on pattern and path only.
 #[must_use]
 pub fn file_finding(
-    pattern: &crate::pattern::PatternSpec,
+    pattern: &crate::rules::pattern::PatternSpec,
     path: &str,
     provenance: &Provenance,
     line: u32,
