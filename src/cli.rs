@@ -129,16 +129,26 @@ pub enum HookName {
     PrePush,
     /// Scans what a merge without conflicts commits (not installed by default).
     PreMergeCommit,
+    /// On a server's repository: rejects a push that adds a finding (`install --server`).
+    PreReceive,
+    /// On a server's repository: rejects one ref's update that adds a finding (an
+    /// alternative to pre-receive, for hosts that only run `update`).
+    Update,
 }
 
 impl HookName {
     /// Every hook pyguard can write: what `uninstall` removes by default.
-    pub const ALL: [HookName; 4] = [
+    pub const ALL: [HookName; 6] = [
         HookName::PreCommit,
         HookName::PreMergeCommit,
         HookName::CommitMsg,
         HookName::PrePush,
+        HookName::PreReceive,
+        HookName::Update,
     ];
+
+    /// What `install --server` writes by default.
+    pub const SERVER: [HookName; 1] = [HookName::PreReceive];
 
     /// What `install` writes by default. Not pre-merge-commit: it would also stop `git pull`
     /// from merging commits that are already on the remote, which the user cannot fix locally.
@@ -153,6 +163,8 @@ impl HookName {
             HookName::CommitMsg => "commit-msg",
             HookName::PrePush => "pre-push",
             HookName::PreMergeCommit => "pre-merge-commit",
+            HookName::PreReceive => "pre-receive",
+            HookName::Update => "update",
         }
     }
 }
@@ -166,8 +178,12 @@ pub struct InstallArgs {
     pub hooks: Vec<HookName>,
     /// Use a global hooks directory (git's global core.hooksPath) for every repository;
     /// each repository's own hooks still run.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "server")]
     pub global: bool,
+    /// Install the server-side hook (pre-receive) in the bare repository a server pushes
+    /// into, where `git push --no-verify` cannot skip it.
+    #[arg(long)]
+    pub server: bool,
 }
 
 /// Arguments of the hidden `pyguard hook` command.
@@ -196,6 +212,18 @@ pub enum HookRun {
         remote: String,
         /// The remote's URL.
         url: Option<String>,
+    },
+    /// On the server: scan what a push adds before any ref moves (ref updates on standard
+    /// input); a finding rejects the whole push.
+    PreReceive,
+    /// On the server: scan what a push adds to one ref; a finding rejects that ref's update.
+    Update {
+        /// The ref being updated.
+        refname: String,
+        /// What it points at now (all zeros when the push creates it).
+        old: String,
+        /// What the push sets it to (all zeros for a deletion).
+        new: String,
     },
 }
 

@@ -53,6 +53,8 @@ pub struct Config {
     pub markers: Markers,
     /// One-line notes for people (e.g. an ignored configuration file).
     pub notes: Vec<String>,
+    /// What the server-side hooks let a pushed repository loosen.
+    pub server: ServerPolicy,
     rules: Rules,
 }
 
@@ -69,6 +71,7 @@ impl Default for Config {
             allow: Vec::new(),
             markers: Markers::default(),
             notes: Vec::new(),
+            server: ServerPolicy::default(),
             rules: Rules::default(),
         }
     }
@@ -147,6 +150,51 @@ struct FileConfig {
     markers: Markers,
     #[serde(default)]
     patterns: Vec<PatternSpec>,
+    #[serde(default)]
+    server: ServerPolicy,
+}
+
+/// The `server` key: what the server-side hooks (`pre-receive`, `update`) let a pushed
+/// repository loosen. Only read from the server's own configuration; a configuration file
+/// inside a pushed repository never reaches the server hooks.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerPolicy {
+    /// What the pushed content may use to suppress findings: `inline-allow` (comments such as
+    /// `# pyguard: allow[id]` on the line), `baseline` (the `.pyguard-baseline.json` committed
+    /// at the pushed tip). Empty: nothing; every finding blocks. Default: `[inline-allow]`.
+    #[serde(default = "ServerPolicy::default_loosen")]
+    pub repository_may: Vec<Loosen>,
+}
+
+/// Something a pushed repository may use to suppress findings on the server.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Loosen {
+    /// Inline allow comments in the pushed files.
+    InlineAllow,
+    /// The baseline file committed at the pushed tip.
+    Baseline,
+}
+
+impl ServerPolicy {
+    fn default_loosen() -> Vec<Loosen> {
+        vec![Loosen::InlineAllow]
+    }
+
+    /// Whether the policy lets the repository use `what`.
+    #[must_use]
+    pub fn allows(&self, what: Loosen) -> bool {
+        self.repository_may.contains(&what)
+    }
+}
+
+impl Default for ServerPolicy {
+    fn default() -> Self {
+        ServerPolicy {
+            repository_may: Self::default_loosen(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -278,6 +326,7 @@ impl Config {
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;
         }
+        self.server = file.server.clone();
         for (key, value) in file
             .entropy
             .min

@@ -14,3 +14,4 @@ mod git_hooks;
 mod history;
 mod patterns;
 mod sarif_schema;
+mod server_hooks;

@@ -18,7 +18,7 @@ use anyhow::{anyhow, Context as _, Result};
 use rayon::prelude::*;
 
 use crate::cli::{HookArgs, HookRun, OutputArgs};
-use crate::config::{Config, PathFilter};
+use crate::config::{Config, Loosen, Markers, PathFilter};
 use crate::matcher::Matcher;
 use crate::pipeline::finding::escape_control;
 use crate::pipeline::finding::Finding;
@@ -27,7 +27,7 @@ use crate::pipeline::suppress::{Suppressed, Suppressor};
 use crate::report::{Format, Report};
 use crate::rules::pattern::Kind;
 use crate::source::git::Changes;
-use crate::source::{push, staged, Chunk, Provenance};
+use crate::source::{push, receive, staged, Chunk, Provenance};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
@@ -43,6 +43,8 @@ enum Gate {
     Merge,
     CommitMessage,
     Push,
+    /// The server-side hooks (`pre-receive`, `update`): nothing on the client skips them.
+    Receive,
 }
 
 impl Gate {
@@ -51,6 +53,7 @@ impl Gate {
             // A blocked merge is left in progress; `git commit` concludes it.
             Gate::Commit | Gate::CommitMessage | Gate::Merge => "git commit --no-verify",
             Gate::Push => "git push --no-verify",
+            Gate::Receive => "none from a client (ask the server's administrators)",
         }
     }
 
@@ -58,7 +61,7 @@ impl Gate {
         match self {
             Gate::Commit | Gate::CommitMessage => "commit",
             Gate::Merge => "merge",
-            Gate::Push => "push",
+            Gate::Push | Gate::Receive => "push",
         }
     }
 }
@@ -71,6 +74,11 @@ pub fn run(args: &HookArgs) -> u8 {
         HookRun::PreMergeCommit => (Gate::Merge, pre_commit(Gate::Merge)),
         HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(file)),
         HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(remote)),
+        HookRun::PreReceive => (Gate::Receive, read_updates().and_then(|u| receive(&u))),
+        HookRun::Update { refname, old, new } => (
+            Gate::Receive,
+            receive::update(refname, old, new).and_then(|u| receive(&[u])),
+        ),
     };
     match result {
         Ok(code) => code,
@@ -368,6 +376,57 @@ fn pre_push(remote: &str) -> Result<u8> {
     verdict(&report, &gate, Gate::Push)
 }
 
+/// The `pre-receive` hook's ref updates, from standard input.
+fn read_updates() -> Result<Vec<receive::RefUpdate>> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("failed to read the ref updates from standard input")?;
+    receive::parse_updates(&input)
+}
+
+/// The server-side gate: scans what the updates add with the server's own configuration, and
+/// suppresses only what its `server.repository_may` policy lets the pushed content suppress.
+fn receive(updates: &[receive::RefUpdate]) -> Result<u8> {
+    let started = Instant::now();
+    let git_dir = receive::git_dir()?;
+    let mut config = match receive::server_config_path()? {
+        Some(path) => Config::load(Some(&path), &git_dir)?,
+        None => Config::default(),
+    };
+    config.show_secrets = false;
+    if !config.server.allows(Loosen::InlineAllow) {
+        config.markers = Markers {
+            pyguard: false,
+            detect_secrets: false,
+            gitleaks: false,
+            nosec: false,
+        };
+    }
+    let changes = receive::read(updates, config.max_file_size)?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        return Ok(0);
+    }
+    // The repository's own baseline, from the pushed tip, when the policy allows it; never
+    // the server's directory (a baseline there would be the server's choice, not the push's).
+    let mut baseline = None;
+    if config.server.allows(Loosen::Baseline) {
+        for u in updates {
+            if let Some(text) = receive::file_at(u, crate::pipeline::suppress::BASELINE_FILE)? {
+                baseline = Some(crate::pipeline::suppress::Baseline::parse(
+                    &text,
+                    &format!("{}:{}", u.name, crate::pipeline::suppress::BASELINE_FILE),
+                )?);
+                break;
+            }
+        }
+    }
+    let mut gate = Gatekeeper::new(config, |_| true)?;
+    gate.suppressor = Suppressor::new(&gate.config, baseline);
+    let report = gate.scan(changes, started);
+    verdict(&report, &gate, Gate::Receive)
+}
+
 /// The message part of a commit message file: everything above `git commit -v`'s scissors line
 /// (the diff below it may show a secret being removed).
 fn message_part(text: &[u8]) -> &[u8] {
@@ -457,6 +516,12 @@ fn hint(report: &Report, gate: Gate) -> Result<()> {
              fix:    rewrite those commits without it (`git commit --amend`, `git rebase -i`); \
              if a secret was ever real, rotate it (revoke and replace it).\n"
         ),
+        Gate::Receive => format!(
+            "pyguard on the server rejected this push: the commits it sends add {n} blocking \
+             finding{s}.\n  \
+             fix:    rewrite those commits without it (`git commit --amend`, `git rebase -i`) \
+             and push again; if a secret was ever real, rotate it (revoke and replace it).\n"
+        ),
     };
     if gate != Gate::CommitMessage {
         let _ = writeln!(
@@ -466,7 +531,11 @@ fn hint(report: &Report, gate: Gate) -> Result<()> {
             ids.first().copied().unwrap_or("id")
         );
     }
-    let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
+    if gate == Gate::Receive {
+        let _ = writeln!(text, "  bypass: {}", gate.bypass());
+    } else {
+        let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
+    }
     let mut err = anstream::stderr().lock();
     err.write_all(text.as_bytes())?;
     err.flush()?;

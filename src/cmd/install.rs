@@ -28,6 +28,8 @@ fn template(hook: HookName) -> &'static str {
         HookName::CommitMsg => include_str!("../../hooks/commit-msg"),
         HookName::PrePush => include_str!("../../hooks/pre-push"),
         HookName::PreMergeCommit => include_str!("../../hooks/pre-merge-commit"),
+        HookName::PreReceive => include_str!("../../hooks/pre-receive"),
+        HookName::Update => include_str!("../../hooks/update"),
     }
 }
 
@@ -69,6 +71,9 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
         .and_then(std::fs::canonicalize)
         .context("cannot tell where the pyguard binary is")?;
     let mut out = anstream::stdout();
+    if args.server {
+        return install_server(args, &exe);
+    }
     let (dir, repo_hooks) = if args.global {
         let dir = if let Some(dir) = hooks::global_hooks_path()? {
             writeln!(
@@ -125,6 +130,43 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
     for hook in chosen {
         let text = render(hook, &exe, repo_hooks);
         match install_one(&dir, hook, &text) {
+            Ok(msg) => writeln!(out, "pyguard: {msg}")?,
+            Err(e) => {
+                failed = true;
+                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+            }
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// `pyguard install --server`: the server-side hooks in the bare repository a server pushes
+/// into (the current directory or `GIT_DIR`).
+fn install_server(args: &InstallArgs, exe: &Path) -> Result<u8> {
+    let loc = hooks::hooks_dir()?;
+    if !loc.bare {
+        bail!(
+            "--server installs the hook that runs where pushes land, in a bare repository; \
+             this one has a work tree (use `pyguard install` here, or run `pyguard install \
+             --server` inside the server's bare repository, e.g. `cd /srv/git/app.git`)"
+        );
+    }
+    if let Some(hook) = args
+        .hooks
+        .iter()
+        .find(|h| !matches!(h, HookName::PreReceive | HookName::Update))
+    {
+        bail!(
+            "--server installs pre-receive or update, not {}",
+            hook.file_name()
+        );
+    }
+    std::fs::create_dir_all(&loc.dir)
+        .with_context(|| format!("failed to create the hooks directory {}", loc.dir.display()))?;
+    let mut out = anstream::stdout();
+    let mut failed = false;
+    for hook in selected(args, &HookName::SERVER) {
+        match install_one(&loc.dir, hook, &render(hook, exe, false)) {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
@@ -299,7 +341,8 @@ mod tests {
                 text.contains(r"installed='/opt/it'\''s here/pyguard'"),
                 "{text}"
             );
-            assert!(text.contains("repo_hooks=0"));
+            let server = HookName::SERVER.contains(&hook) || hook == HookName::Update;
+            assert_eq!(text.contains("repo_hooks=0"), !server, "{hook:?}");
             assert!(
                 !unfilled.is_match(&text),
                 "unfilled placeholder in {hook:?}"

@@ -23,6 +23,8 @@ pub struct HooksDir {
     pub hooks_path_level: Option<&'static str>,
     /// The repository's common git directory (`.git` of the main worktree).
     pub common_dir: PathBuf,
+    /// Whether the repository is bare (a server's repository: no work tree).
+    pub bare: bool,
 }
 
 /// The hooks directory of the repository the current directory (or `GIT_DIR`) is in.
@@ -49,12 +51,14 @@ pub fn hooks_dir() -> Result<HooksDir> {
             dir,
             hooks_path_level: Some(level),
             common_dir,
+            bare: repo.is_bare(),
         });
     }
     Ok(HooksDir {
         dir: common_dir.join("hooks"),
         hooks_path_level: None,
         common_dir,
+        bare: repo.is_bare(),
     })
 }
 

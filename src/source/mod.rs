@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod index;
 pub mod lines;
 pub mod push;
+pub mod receive;
 pub mod staged;
 
 use std::borrow::Cow;
