@@ -56,6 +56,47 @@ pub enum Command {
     Hook(HookArgs),
     /// Scan every commit of every ref of a git repository (each unique blob once).
     History(HistoryArgs),
+    /// Write a commented starter .pyguard.yaml and install the git hooks.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print pyguard's man page (roff), e.g. `pyguard man > pyguard.1`.
+    Man,
+}
+
+/// Arguments of `pyguard init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Only write the configuration; do not install the git hooks.
+    #[arg(long)]
+    pub no_hooks: bool,
+}
+
+/// Which kind of finding to look for (`--only`, and `only` in the configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnlyKind {
+    /// Credentials: keys, tokens, passwords, private keys.
+    Secret,
+    /// Unsafe Python constructs and dependency checks.
+    Python,
+    /// Files that should not be committed (environments, bytecode, key stores).
+    File,
+}
+
+impl OnlyKind {
+    /// The pattern kind it selects.
+    #[must_use]
+    pub fn kind(self) -> crate::rules::pattern::Kind {
+        match self {
+            OnlyKind::Secret => crate::rules::pattern::Kind::Secret,
+            OnlyKind::Python => crate::rules::pattern::Kind::Python,
+            OnlyKind::File => crate::rules::pattern::Kind::File,
+        }
+    }
 }
 
 /// Arguments of `pyguard baseline`.
@@ -85,7 +126,7 @@ pub struct BaselineArgs {
 #[derive(Debug, Subcommand)]
 pub enum PatternsCommand {
     /// List the patterns in use (honouring the configuration): id, kind, severity, name.
-    List(ConfigArgs),
+    List(PatternsListArgs),
     /// Run every pattern's examples (or those of one pattern file) through the real matcher.
     Check(PatternsCheckArgs),
 }
@@ -108,6 +149,26 @@ pub struct ExplainArgs {
     /// Configuration.
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+/// Arguments of `pyguard patterns list`.
+#[derive(Debug, Args)]
+pub struct PatternsListArgs {
+    /// Output format: a table for people, or JSON (one object per pattern).
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Where the configuration comes from.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Formats of `pyguard patterns list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Human,
+    /// A JSON array: id, name, kind, severity, keywords, tags, references.
+    Json,
 }
 
 /// Where the configuration comes from, for commands that do not scan.
@@ -245,6 +306,8 @@ pub struct ScanArgs {
 
 /// Options every scanning command shares.
 #[derive(Debug, Args, Clone)]
+// Independent command-line switches, each its own flag: an enum set would obscure the mapping.
+#[allow(clippy::struct_excessive_bools)]
 pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
@@ -267,6 +330,12 @@ pub struct OutputArgs {
     /// Configuration file [default: .pyguard.yaml, else [tool.pyguard] in pyproject.toml].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Look only for this kind of finding (repeatable; also `only` in the configuration).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
+    pub only: Vec<OnlyKind>,
+    /// Exit 0 even when there are findings (report-only runs); errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 /// Arguments of `pyguard history`.

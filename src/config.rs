@@ -55,6 +55,8 @@ pub struct Config {
     pub notes: Vec<String>,
     /// What the server-side hooks let a pushed repository loosen.
     pub server: ServerPolicy,
+    /// When not empty, only patterns of these kinds run (`only`, `--only`).
+    pub only: Vec<Kind>,
     rules: Rules,
 }
 
@@ -72,6 +74,7 @@ impl Default for Config {
             markers: Markers::default(),
             notes: Vec::new(),
             server: ServerPolicy::default(),
+            only: Vec::new(),
             rules: Rules::default(),
         }
     }
@@ -152,6 +155,8 @@ struct FileConfig {
     patterns: Vec<PatternSpec>,
     #[serde(default)]
     server: ServerPolicy,
+    #[serde(default)]
+    only: Vec<Kind>,
 }
 
 /// The `server` key: what the server-side hooks (`pre-receive`, `update`) let a pushed
@@ -293,6 +298,9 @@ impl Config {
         }
         self.show_secrets = out.show_secrets;
         self.threads = out.threads.unwrap_or(0);
+        if !out.only.is_empty() {
+            self.only = out.only.iter().map(|o| o.kind()).collect();
+        }
     }
 
     fn apply(&mut self, loaded: Loaded) -> Result<()> {
@@ -327,6 +335,7 @@ impl Config {
             self.max_file_size = n;
         }
         self.server = file.server.clone();
+        self.only = file.only.clone();
         for (key, value) in file
             .entropy
             .min
@@ -419,7 +428,9 @@ impl Config {
     /// severity and entropy overrides applied.
     pub fn patterns(&self) -> Result<Vec<Pattern>> {
         let mut all = self.all_patterns()?;
-        all.retain(|p| self.enabled(p));
+        all.retain(|p| {
+            self.enabled(p) && (self.only.is_empty() || self.only.contains(&p.spec.kind))
+        });
         for p in &mut all {
             if let Some(s) = self.rules.severity.get(p.id()) {
                 p.spec.severity = *s;

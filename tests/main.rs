@@ -3,6 +3,7 @@
 mod common;
 
 mod cli_config;
+mod cli_conventions;
 mod cli_eol;
 mod cli_extract;
 mod cli_files;

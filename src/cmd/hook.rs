@@ -467,6 +467,8 @@ fn verdict(report: &Report, gk: &Gatekeeper, gate: Gate) -> Result<u8> {
         quiet: false,
         verbose: false,
         config: None,
+        only: Vec::new(),
+        exit_zero: false,
     };
     let code = super::scan::emit(report, gk.scanner.matcher().patterns(), &out, &gk.config)?;
     match code {

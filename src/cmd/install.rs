@@ -113,6 +113,9 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
                 loc.dir.display()
             )?;
         }
+        if loc.tracked {
+            return tracked_folder(&loc.dir, &selected(args, &HookName::DEFAULT));
+        }
         // A hooks directory shared by every repository must still run each one's own hooks.
         (loc.dir, shared)
     };
@@ -175,6 +178,53 @@ fn install_server(args: &InstallArgs, exe: &Path) -> Result<u8> {
         }
     }
     Ok(if failed { 2 } else { 0 })
+}
+
+/// A hooks folder the team commits (husky's `.husky`, a `.githooks`): pyguard writes nothing
+/// there, since a hook it wrote would carry this machine's paths into every clone and a
+/// renamed hook would show up as a change. Each hook must call pyguard by name; this says
+/// which line to add where that is not done yet, and fails until it is.
+fn tracked_folder(dir: &Path, hooks: &[HookName]) -> Result<u8> {
+    let mut out = anstream::stdout();
+    let mut missing = Vec::new();
+    for &hook in hooks {
+        let path = dir.join(hook.file_name());
+        let call = format!("pyguard hook {}", hook.file_name());
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.contains(&call) {
+            writeln!(out, "pyguard: {} already calls pyguard", path.display())?;
+        } else {
+            missing.push((path, hook));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut err = anstream::stderr();
+    writeln!(
+        err,
+        "pyguard: error: {} holds hooks that git tracks, so pyguard writes nothing there (a \
+         hook it wrote would carry this machine's paths into every clone). Add to each hook \
+         the line shown, and commit it:",
+        dir.display()
+    )?;
+    for (path, hook) in missing {
+        let line = match hook {
+            HookName::CommitMsg => "pyguard hook commit-msg \"$1\"",
+            HookName::PrePush => "pyguard hook pre-push \"$@\"",
+            HookName::PreCommit => "pyguard hook pre-commit",
+            HookName::PreMergeCommit => "pyguard hook pre-merge-commit",
+            HookName::PreReceive => "pyguard hook pre-receive",
+            HookName::Update => "pyguard hook update \"$@\"",
+        };
+        let new = if path.exists() {
+            ""
+        } else {
+            " (a new file: start it with #!/bin/sh and make it executable)"
+        };
+        writeln!(err, "  {}: {line}{new}", path.display())?;
+    }
+    Ok(2)
 }
 
 fn install_one(dir: &Path, hook: HookName, text: &str) -> Result<String> {

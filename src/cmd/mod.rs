@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod explain;
 pub mod history;
 pub mod hook;
+pub mod init;
 pub mod install;
 pub mod patterns;
 pub mod scan;
@@ -31,5 +32,27 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Uninstall(args) => install::uninstall(&args),
         Command::Hook(args) => Ok(hook::run(&args)),
         Command::History(args) => history::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "pyguard", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut std::io::stdout())
+                .map_err(anyhow::Error::from)
+                .or_else(ignore_broken_pipe)?;
+            Ok(0)
+        }
+    }
+}
+
+/// A reader that stopped reading (`pyguard man | head`) is not an error.
+fn ignore_broken_pipe(e: anyhow::Error) -> Result<()> {
+    match e.downcast_ref::<std::io::Error>() {
+        Some(io) if io.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(e),
     }
 }
