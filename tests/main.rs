@@ -12,5 +12,7 @@ mod cli_scan;
 mod cli_suppress;
 mod git_hooks;
 mod history;
+mod pattern_reference;
 mod patterns;
+mod report_schema;
 mod sarif_schema;
