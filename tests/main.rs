@@ -13,6 +13,8 @@ mod cli_scan;
 mod cli_suppress;
 mod git_hooks;
 mod history;
+mod pattern_reference;
 mod patterns;
+mod report_schema;
 mod sarif_schema;
 mod server_hooks;
