@@ -4,6 +4,7 @@ mod common;
 
 mod cli_config;
 mod cli_eol;
+mod cli_errors;
 mod cli_extract;
 mod cli_files;
 mod cli_fixtures;

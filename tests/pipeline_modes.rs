@@ -283,3 +283,37 @@ fn a_history_baseline_survives_a_work_tree_scan_and_prune() {
     let (code, found) = ids(&sb, &repo, &["history", "."]);
     assert_eq!((code, found.len()), (Some(0), 0), "{found:?}");
 }
+
+#[test]
+fn the_block_message_gives_each_findings_own_fix() {
+    // Broke: the block message gave one generic fix ("remove it from the file"), which is
+    // wrong for a committed .env (it needs `git rm --cached`) and for DEBUG (it needs the
+    // environment pattern), and an allow hint for the first id only.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(
+        &repo,
+        &[
+            (".env", "DATABASE_PASSWORD=hunter2-but-longer\n"),
+            (
+                "proj/settings.py",
+                "DEBUG = True\nALLOWED_HOSTS = ['*']\nINSTALLED_APPS = []\n",
+            ),
+        ],
+    );
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "oops"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    for needle in [
+        "git rm --cached",
+        "os.environ",
+        "allow[dotenv-file]",
+        "allow[django-debug-true]",
+        "pyguard explain dotenv-file",
+        "pyguard explain django-debug-true",
+        "git commit --no-verify",
+    ] {
+        assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
+    }
+}

@@ -110,7 +110,18 @@ fn scrub(text: &str) -> String {
         let replacement = quoted_field(inner, "message").unwrap_or_else(|| words(name));
         t = format!("{}{}{}", &t[..name_start], replacement, &t[close + 1..]);
     }
-    t.trim().trim_end_matches(':').trim().to_string()
+    let t = t.trim().trim_end_matches(':').trim();
+    // `not a git repository (no git repository)`: a parenthesis that only repeats is dropped.
+    if let Some(open) = t.rfind(" (") {
+        if t.ends_with(')') {
+            let inner = &t[open + 2..t.len() - 1];
+            let before = t[..open].to_ascii_lowercase();
+            if !inner.is_empty() && inner.split(' ').all(|w| before.contains(w)) {
+                return t[..open].to_string();
+            }
+        }
+    }
+    t.to_string()
 }
 
 /// The value of `field: "..."` in a debug-printed structure.
@@ -162,7 +173,7 @@ mod tests {
     #[test]
     fn debug_structures_become_words() {
         let err = anyhow::anyhow!(r#".: not a git repository (NoGitRepository {{ path: "." }})"#);
-        assert_eq!(plain(&err), ".: not a git repository (no git repository)");
+        assert_eq!(plain(&err), ".: not a git repository");
         let err = anyhow::anyhow!(
             r#"invalid revision range "x..y": Message {{ message: "couldn't parse revision", input: Some("x") }}"#
         );
