@@ -2,6 +2,7 @@
 
 mod common;
 
+mod agreement;
 mod cli_config;
 mod cli_eol;
 mod cli_errors;
