@@ -16,4 +16,5 @@ mod git_hooks;
 mod history;
 mod patterns;
 mod pipeline_modes;
+mod python_labels;
 mod sarif_schema;
