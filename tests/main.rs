@@ -18,3 +18,4 @@ mod patterns;
 mod pipeline_modes;
 mod python_labels;
 mod sarif_schema;
+mod snapshots;
