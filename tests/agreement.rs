@@ -28,15 +28,24 @@ fn tree() -> Vec<(&'static str, String)> {
                 .to_string(),
         ),
         (".env", "LOG_LEVEL=debug\n".to_string()),
-        ("venv/pyvenv.cfg", "home = /usr/bin\nversion = 3.12.3\n".to_string()),
+        (
+            "venv/pyvenv.cfg",
+            "home = /usr/bin\nversion = 3.12.3\n".to_string(),
+        ),
         ("venv/bin/activate", "# source bin/activate\n".to_string()),
-        ("requirements.txt", "flask>=3\nreqeusts==2.31.0\n".to_string()),
+        (
+            "requirements.txt",
+            "flask>=3\nreqeusts==2.31.0\n".to_string(),
+        ),
         ("README.md", "# demo\n".to_string()),
     ]
 }
 
 /// The bytecode file, binary.
-const PYC: (&str, &[u8]) = ("app/__pycache__/loader.cpython-312.pyc", b"\xcb\r\r\n\0\0\0\0xx");
+const PYC: (&str, &[u8]) = (
+    "app/__pycache__/loader.cpython-312.pyc",
+    b"\xcb\r\r\n\0\0\0\0xx",
+);
 
 fn write_all(dir: &Path) {
     let files = tree();
@@ -97,7 +106,11 @@ fn every_mode_finds_the_same_things() {
     let dir = sb.path("plain");
     std::fs::create_dir_all(&dir).unwrap();
     write_all(&dir);
-    let out = sb.pyguard(&dir).args(["scan", ".", "-f", "json"]).output().unwrap();
+    let out = sb
+        .pyguard(&dir)
+        .args(["scan", ".", "-f", "json"])
+        .output()
+        .unwrap();
     let scanned = from_json(&out);
     let kinds: BTreeSet<&str> = scanned.iter().map(|(id, _)| id.as_str()).collect();
     for kind in [

@@ -52,7 +52,11 @@ fn labels(dir: &Path) -> BTreeSet<(String, String, u32, u32)> {
             if path.extension().is_some_and(|e| e == "md") {
                 continue;
             }
-            let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             let text = std::fs::read_to_string(&path).unwrap();
             for (i, line) in text.lines().enumerate() {
                 let Some(at) = line.rfind("# expect: ") else {
@@ -113,7 +117,10 @@ fn the_scan_agrees_with_the_python_fixture_labels() {
         .map(|(p, c, a, _)| format!("{p}:{a} {c}"))
         .collect();
     assert_eq!(missed, KNOWN_MISSES, "labelled lines the scan misses");
-    assert_eq!(unlabelled, KNOWN_FALSE_POSITIVES, "findings on unlabelled lines");
+    assert_eq!(
+        unlabelled, KNOWN_FALSE_POSITIVES,
+        "findings on unlabelled lines"
+    );
 }
 
 /// Labelled lines pyguard does not report today (the Python rules' open work).
