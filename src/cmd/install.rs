@@ -128,7 +128,7 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
-                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+                crate::report::message::error(&crate::report::message::plain(&e));
             }
         }
     }
@@ -204,7 +204,7 @@ pub fn uninstall(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
-                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+                crate::report::message::error(&crate::report::message::plain(&e));
             }
         }
     }
