@@ -47,11 +47,11 @@ pub fn run(args: &HookArgs, flags: &Flags) -> u8 {
     }
 }
 
-/// The settings of a hook run in the current directory (the top of the work tree). A hook
-/// never prints a secret in full.
+/// The settings of a hook run in the current directory (the top of the work tree). The
+/// installed hooks pass no flags, so they never print a secret in full; `scan --staged`
+/// passes its own.
 fn settings(flags: &Flags) -> Result<Settings> {
-    let mut s = Settings::build(flags, Path::new("."))?;
-    s.config.show_secrets = false;
+    let s = Settings::build(flags, Path::new("."))?;
     if !s.quiet {
         for n in &s.config.notes {
             message::note(n);
