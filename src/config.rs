@@ -54,6 +54,10 @@ pub struct Config {
     pub markers: Markers,
     /// One-line notes for people (e.g. an ignored configuration file).
     pub notes: Vec<String>,
+    /// What the server-side hooks let a pushed repository loosen.
+    pub server: ServerPolicy,
+    /// When not empty, only patterns of these kinds run (`only`, `--only`).
+    pub only: Vec<Kind>,
     rules: Rules,
 }
 
@@ -70,6 +74,8 @@ impl Default for Config {
             allow: Vec::new(),
             markers: Markers::default(),
             notes: Vec::new(),
+            server: ServerPolicy::default(),
+            only: Vec::new(),
             rules: Rules::default(),
         }
     }
@@ -111,6 +117,53 @@ struct FileConfig {
     markers: Markers,
     #[serde(default)]
     patterns: Vec<PatternSpec>,
+    #[serde(default)]
+    server: ServerPolicy,
+    #[serde(default)]
+    only: Vec<Kind>,
+}
+
+/// The `server` key: what the server-side hooks (`pre-receive`, `update`) let a pushed
+/// repository loosen. Only read from the server's own configuration; a configuration file
+/// inside a pushed repository never reaches the server hooks.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerPolicy {
+    /// What the pushed content may use to suppress findings: `inline-allow` (comments such as
+    /// `# pyguard: allow[id]` on the line), `baseline` (the `.pyguard-baseline.json` committed
+    /// at the pushed tip). Empty: nothing; every finding blocks. Default: `[inline-allow]`.
+    #[serde(default = "ServerPolicy::default_loosen")]
+    pub repository_may: Vec<Loosen>,
+}
+
+/// Something a pushed repository may use to suppress findings on the server.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Loosen {
+    /// Inline allow comments in the pushed files.
+    InlineAllow,
+    /// The baseline file committed at the pushed tip.
+    Baseline,
+}
+
+impl ServerPolicy {
+    fn default_loosen() -> Vec<Loosen> {
+        vec![Loosen::InlineAllow]
+    }
+
+    /// Whether the policy lets the repository use `what`.
+    #[must_use]
+    pub fn allows(&self, what: Loosen) -> bool {
+        self.repository_may.contains(&what)
+    }
+}
+
+impl Default for ServerPolicy {
+    fn default() -> Self {
+        ServerPolicy {
+            repository_may: Self::default_loosen(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -233,6 +286,8 @@ impl Config {
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;
         }
+        self.server = file.server.clone();
+        self.only = file.only.clone();
         for (key, value) in file
             .entropy
             .min
@@ -325,7 +380,9 @@ impl Config {
     /// severity and entropy overrides applied.
     pub fn patterns(&self) -> Result<Vec<Pattern>> {
         let mut all = self.all_patterns()?;
-        all.retain(|p| self.enabled(p));
+        all.retain(|p| {
+            self.enabled(p) && (self.only.is_empty() || self.only.contains(&p.spec.kind))
+        });
         for p in &mut all {
             if let Some(s) = self.rules.severity.get(p.id()) {
                 p.spec.severity = *s;

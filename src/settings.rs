@@ -23,6 +23,8 @@ use crate::rules::pattern::Pattern;
 
 /// The flags that shape a scanning run, as parsed (the `LowArgs`).
 #[derive(Clone, Debug, Default)]
+// One field per command-line switch: an enum set would obscure the mapping to the flags.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Flags {
     /// `--config FILE`.
     pub config: Option<PathBuf>,
@@ -42,6 +44,10 @@ pub struct Flags {
     pub today: Option<Day>,
     /// `--exclude` globs (relative to the first scanned path).
     pub exclude: Vec<String>,
+    /// `--only`: the kinds of pattern to run (empty: the configuration decides).
+    pub only: Vec<crate::rules::pattern::Kind>,
+    /// `--exit-zero`: findings do not fail the run.
+    pub exit_zero: bool,
 }
 
 /// Everything a run needs to know, validated (the `HiArgs`).
@@ -59,6 +65,8 @@ pub struct Settings {
     pub today: Day,
     /// `--exclude` globs from the command line.
     pub exclude: Vec<String>,
+    /// Report findings but exit 0 (`--exit-zero`); errors still exit 2.
+    pub exit_zero: bool,
 }
 
 impl Settings {
@@ -66,12 +74,24 @@ impl Settings {
     /// over the file. The configuration's notes are left in `config.notes` for the caller to
     /// print through `report`.
     pub fn build(flags: &Flags, start: &Path) -> Result<Settings> {
-        let mut config = Config::load(flags.config.as_deref(), start)?;
+        Self::with_config(Config::load(flags.config.as_deref(), start)?, flags)
+    }
+
+    /// The built-in defaults with the flags applied: no configuration file is looked for
+    /// (the server hook, where a file found near the repository is not the server's choice).
+    pub fn build_default(flags: &Flags) -> Result<Settings> {
+        Self::with_config(Config::default(), flags)
+    }
+
+    fn with_config(mut config: Config, flags: &Flags) -> Result<Settings> {
         if let Some(n) = flags.max_file_size {
             config.max_file_size = n;
         }
         config.show_secrets = flags.show_secrets;
         config.threads = flags.threads.unwrap_or(0);
+        if !flags.only.is_empty() {
+            config.only.clone_from(&flags.only);
+        }
         Ok(Settings {
             config,
             format: flags.format,
@@ -79,7 +99,18 @@ impl Settings {
             verbose: flags.verbose,
             today: scan_date(flags.today)?,
             exclude: flags.exclude.clone(),
+            exit_zero: flags.exit_zero,
         })
+    }
+
+    /// The exit code of a report's `code`, after `--exit-zero`.
+    #[must_use]
+    pub fn exit_code(&self, code: u8) -> u8 {
+        if code == 1 && self.exit_zero {
+            0
+        } else {
+            code
+        }
     }
 
     /// The size limit and threads of a history scan.
@@ -122,12 +153,14 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Whether a pipeline applies the baseline (`pyguard baseline` rebuilds it, so it must not).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum UseBaseline {
     /// Suppress what the baseline lists.
     Yes,
     /// Leave the baseline out.
     No,
+    /// This baseline (or none): a server reads the one committed at the pushed tip.
+    Given(Option<crate::pipeline::suppress::Baseline>),
 }
 
 impl Settings {
@@ -145,6 +178,7 @@ impl Settings {
         let suppressor = match baseline {
             UseBaseline::Yes => Suppressor::load(c.markers, c.allow.clone(), &c.root)?,
             UseBaseline::No => Suppressor::new(c.markers, c.allow.clone(), None),
+            UseBaseline::Given(b) => Suppressor::new(c.markers, c.allow.clone(), b),
         };
         let filter = PathFilter::new((&c.root, &c.exclude, &c.include), &self.exclude, first_root)?;
         Ok(Pipeline::new(scanner, suppressor, filter))

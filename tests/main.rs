@@ -4,6 +4,7 @@ mod common;
 
 mod agreement;
 mod cli_config;
+mod cli_conventions;
 mod cli_eol;
 mod cli_errors;
 mod cli_extract;
@@ -18,4 +19,5 @@ mod patterns;
 mod pipeline_modes;
 mod python_labels;
 mod sarif_schema;
+mod server_hooks;
 mod snapshots;

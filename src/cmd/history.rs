@@ -41,6 +41,7 @@ pub fn run(args: &HistoryArgs, flags: &Flags) -> Result<u8> {
         settings.format,
         settings.report_options(),
     )
+    .map(|code| settings.exit_code(code))
 }
 
 /// Parses `--since`: any date git accepts (`2024-01-31`, RFC 2822, ISO 8601, `2 weeks ago`).

@@ -15,13 +15,15 @@ use anyhow::{anyhow, Context as _, Result};
 use rayon::prelude::*;
 
 use crate::cli::{HookArgs, HookRun};
+use crate::config::{Loosen, Markers};
+use crate::pipeline::suppress::{Baseline, BASELINE_FILE};
 use crate::pipeline::{Pipeline, Seen, Unit};
 use crate::report::gate::{self, Gate};
 use crate::report::{message, Report};
 use crate::rules::pattern::Kind;
 use crate::settings::{Flags, Settings, UseBaseline};
 use crate::source::git::Changes;
-use crate::source::{manifest, push, staged, Chunk, Provenance};
+use crate::source::{manifest, push, receive, staged, Chunk, Provenance};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
@@ -37,6 +39,14 @@ pub fn run(args: &HookArgs, flags: &Flags) -> u8 {
         HookRun::PreMergeCommit => (Gate::Merge, pre_commit(flags, Gate::Merge)),
         HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(flags, file)),
         HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(flags, remote)),
+        HookRun::PreReceive => (
+            Gate::Receive,
+            read_updates().and_then(|u| receive(flags, &u)),
+        ),
+        HookRun::Update { refname, old, new } => (
+            Gate::Receive,
+            receive::update(refname, old, new).and_then(|u| receive(flags, &[u])),
+        ),
     };
     match result {
         Ok(code) => code,
@@ -344,6 +354,68 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         settings.format,
         settings.report_options(),
         Gate::Push,
+    )?)
+}
+
+/// The `pre-receive` hook's ref updates, from standard input.
+fn read_updates() -> Result<Vec<receive::RefUpdate>> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("failed to read the ref updates from standard input")?;
+    receive::parse_updates(&input)
+}
+
+/// The server-side gate: what the updates add, judged with the server's own configuration
+/// (never one from the pushed content), suppressing only what its `server.repository_may`
+/// policy lets the pushed content suppress.
+fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
+    let started = Instant::now();
+    let git_dir = receive::git_dir()?;
+    let server_flags = Flags {
+        config: receive::server_config_path()?,
+        ..flags.clone()
+    };
+    let mut settings = if server_flags.config.is_some() {
+        Settings::build(&server_flags, &git_dir)?
+    } else {
+        Settings::build_default(&server_flags)?
+    };
+    settings.config.show_secrets = false;
+    if !settings.config.server.allows(Loosen::InlineAllow) {
+        settings.config.markers = Markers {
+            pyguard: false,
+            detect_secrets: false,
+            gitleaks: false,
+            nosec: false,
+        };
+    }
+    let changes = receive::read(updates, settings.config.max_file_size)?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        return Ok(0);
+    }
+    // The repository's own baseline, from the pushed tip, when the policy allows it; never
+    // a file in the server's directory.
+    let mut baseline = None;
+    if settings.config.server.allows(Loosen::Baseline) {
+        for u in updates {
+            if let Some(text) = receive::file_at(u, BASELINE_FILE)? {
+                baseline = Some(Baseline::parse(
+                    &text,
+                    &format!("{}:{BASELINE_FILE}", u.name),
+                )?);
+                break;
+            }
+        }
+    }
+    let pipeline = settings.pipeline(|_| true, &git_dir, UseBaseline::Given(baseline))?;
+    let report = scan_changes(&pipeline, &changes, started);
+    Ok(gate::verdict(
+        &report,
+        pipeline.patterns(),
+        settings.format,
+        settings.report_options(),
+        Gate::Receive,
     )?)
 }
 

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod explain;
 pub mod history;
 pub mod hook;
+pub mod init;
 pub mod install;
 pub mod patterns;
 pub mod scan;
@@ -46,6 +47,30 @@ pub fn run(cli: Cli) -> Result<u8> {
             },
         )),
         Command::History(args) => history::run(&args, &flags(&args.output, today, &[])),
+        Command::Init(args) => {
+            init::run()?;
+            if args.no_hooks {
+                return Ok(0);
+            }
+            install::install(&crate::cli::InstallArgs {
+                hooks: Vec::new(),
+                global: false,
+                server: false,
+            })
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "pyguard", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                // A reader that stopped reading (`pyguard man | head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(0),
+            }
+        }
     }
 }
 
@@ -61,6 +86,8 @@ fn flags(out: &OutputArgs, today: Option<i64>, exclude: &[String]) -> Flags {
         verbose: out.verbose,
         today,
         exclude: exclude.to_vec(),
+        only: out.only.iter().map(|o| o.kind()).collect(),
+        exit_zero: out.exit_zero,
     }
 }
 

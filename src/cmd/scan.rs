@@ -54,6 +54,7 @@ pub fn run(args: &ScanArgs, flags: &Flags) -> Result<u8> {
         settings.format,
         settings.report_options(),
     )
+    .map(|code| settings.exit_code(code))
 }
 
 /// Counts (and, unless `--quiet`, prints) baseline entries that matched nothing. Only a run

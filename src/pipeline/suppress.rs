@@ -496,30 +496,29 @@ impl Baseline {
     /// Reads the baseline at `path`; `None` when there is no such file. A malformed file is an
     /// error: a baseline that cannot be read must not silently stop suppressing (or reporting).
     pub fn load(path: &Path) -> Result<Option<Self>> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match std::fs::read(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("failed to read {}", path.display())),
         };
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}:{}: invalid baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+        Self::parse(&text, &path.display().to_string()).map(Some)
+    }
+
+    /// Parses a baseline file's content; `shown` names it in errors.
+    pub fn parse(text: &[u8], shown: &str) -> Result<Self> {
+        let b: Baseline = serde_json::from_slice(text).map_err(|e| {
+            anyhow::anyhow!("{shown}:{}:{}: invalid baseline: {e}", e.line(), e.column())
         })?;
         if b.version != BASELINE_VERSION {
             bail!(
-                "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
-                path.display(),
+                "{shown}: baseline version {} is not supported (expected {BASELINE_VERSION})",
                 b.version
             );
         }
         if b.salt.len() < 16 {
-            bail!("{}: baseline salt is too short", path.display());
+            bail!("{shown}: baseline salt is too short");
         }
-        Ok(Some(b))
+        Ok(b)
     }
 
     /// Writes the baseline as pretty JSON, entries sorted by path and line.

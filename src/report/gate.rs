@@ -21,6 +21,9 @@ pub enum Gate {
     CommitMessage,
     /// The commits a push sends (`pre-push`).
     Push,
+    /// What a push adds, judged on the server (`pre-receive`, `update`): nothing on the
+    /// client skips it.
+    Receive,
 }
 
 impl Gate {
@@ -31,6 +34,7 @@ impl Gate {
             // A blocked merge is left in progress; `git commit` concludes it.
             Gate::Commit | Gate::CommitMessage | Gate::Merge => "git commit --no-verify",
             Gate::Push => "git push --no-verify",
+            Gate::Receive => "none from a client (ask the server's administrators)",
         }
     }
 
@@ -40,7 +44,7 @@ impl Gate {
         match self {
             Gate::Commit | Gate::CommitMessage => "commit",
             Gate::Merge => "merge",
-            Gate::Push => "push",
+            Gate::Push | Gate::Receive => "push",
         }
     }
 }
@@ -129,6 +133,9 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
         Gate::Push => format!(
             "pyguard blocked this push: the commits it sends add {n} blocking finding{s}.\n"
         ),
+        Gate::Receive => format!(
+            "pyguard on the server rejected this push: the commits it sends add {n} blocking finding{s}.\n"
+        ),
     };
     let pattern = |id: &str| patterns.iter().find(|p| p.id() == id);
     let _ = writeln!(text, "  fix:");
@@ -169,7 +176,7 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
                 "    write the message without it (git keeps the text in .git/COMMIT_EDITMSG)."
             );
         }
-        Gate::Push => {
+        Gate::Push | Gate::Receive => {
             let _ = writeln!(
                 text,
                 "    rewrite those commits without it (`git commit --amend`, `git rebase -i`)."
@@ -193,6 +200,10 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
     for id in &ids {
         let _ = writeln!(text, "  more:   pyguard explain {id}");
     }
-    let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
+    if gate == Gate::Receive {
+        let _ = writeln!(text, "  bypass: {}", gate.bypass());
+    } else {
+        let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
+    }
     text
 }

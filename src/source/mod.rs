@@ -11,6 +11,7 @@ pub mod index;
 pub mod lines;
 pub mod manifest;
 pub mod push;
+pub mod receive;
 pub mod staged;
 
 use std::borrow::Cow;
