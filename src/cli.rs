@@ -1,5 +1,5 @@
 //! The command line, declared with clap's derive API. Each option's `///` comment is its
-//! `--help` text. Parsing only: validation and defaults from files live in `config`.
+//! `--help` text. Parsing only: validation and defaults from files live in `settings`.
 
 use std::path::PathBuf;
 
@@ -316,7 +316,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub show_secrets: bool,
     /// Skip (and report) files larger than this, e.g. 10MB, 512KB.
-    #[arg(long, value_name = "SIZE", value_parser = crate::config::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = crate::settings::parse_size)]
     pub max_file_size: Option<u64>,
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]

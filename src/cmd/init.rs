@@ -1,12 +1,12 @@
-//! `pyguard init`: a commented starter `.pyguard.yaml` at the top of the repository, then the
-//! git hooks (as `pyguard install`). An existing configuration is never overwritten.
+//! `pyguard init`: a commented starter `.pyguard.yaml` at the top of the repository (then
+//! `cmd` installs the git hooks, as `pyguard install`). An existing configuration is never
+//! overwritten.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{InitArgs, InstallArgs};
 use crate::config::YAML_FILE;
 
 /// The starter configuration: every key commented out at its default, with what it does.
@@ -40,8 +40,8 @@ pub const STARTER: &str = r"# pyguard's configuration for this repository (docs/
 # markers: {pyguard: true, detect_secrets: true, gitleaks: true, nosec: true}
 ";
 
-/// Runs `pyguard init`.
-pub fn run(args: &InitArgs) -> Result<u8> {
+/// Writes the starter configuration unless one exists.
+pub fn run() -> Result<u8> {
     let root = crate::source::hooks::work_tree_root().unwrap_or_else(|_| PathBuf::from("."));
     let path = root.join(YAML_FILE);
     let mut out = anstream::stdout();
@@ -56,14 +56,7 @@ pub fn run(args: &InitArgs) -> Result<u8> {
             path.display()
         )?;
     }
-    if args.no_hooks {
-        return Ok(0);
-    }
-    super::install::install(&InstallArgs {
-        hooks: Vec::new(),
-        global: false,
-        server: false,
-    })
+    Ok(0)
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
-                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+                crate::report::message::error(&crate::report::message::plain(&e));
             }
         }
     }
@@ -296,7 +296,7 @@ pub fn uninstall(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
-                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+                crate::report::message::error(&crate::report::message::plain(&e));
             }
         }
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
+use super::config;
 use crate::cli::{ConfigArgs, ListFormat, PatternsCommand, PatternsListArgs};
-use crate::config::Config;
 use crate::matcher::Matcher;
 use crate::rules::pattern;
 
@@ -18,11 +18,6 @@ pub fn run(cmd: &PatternsCommand) -> Result<u8> {
         PatternsCommand::List(args) => list(args),
         PatternsCommand::Check(args) => check(args.file.as_deref(), &args.config),
     }
-}
-
-/// The configuration for a command that scans nothing: looked up from the current directory.
-pub fn config(args: &ConfigArgs) -> Result<Config> {
-    Config::load(args.config.as_deref(), Path::new("."))
 }
 
 fn list(args: &PatternsListArgs) -> Result<u8> {
@@ -73,9 +68,9 @@ fn check(file: Option<&Path>, args: &ConfigArgs) -> Result<u8> {
         None => config(args)?.patterns()?,
     };
     let n = patterns.len();
-    let failures = pattern::self_check(&crate::pipeline::scanner::Scanner::new(Matcher::new(
-        patterns,
-    )?));
+    let failures = crate::pipeline::selfcheck::self_check(&crate::pipeline::scanner::Scanner::new(
+        Matcher::new(patterns)?,
+    ));
     let mut out = anstream::stdout().lock();
     for f in &failures {
         writeln!(out, "{}", crate::pipeline::finding::escape_control(f))?;
