@@ -13,4 +13,5 @@ mod cli_suppress;
 mod git_hooks;
 mod history;
 mod patterns;
+mod redaction;
 mod sarif_schema;
