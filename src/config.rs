@@ -417,6 +417,9 @@ impl PathFilter {
         use ignore::gitignore::GitignoreBuilder;
         let mut flags = GitignoreBuilder::new(first_root);
         for g in flag_excludes {
+            // The same check as the configuration's globs: `--exclude '['` was accepted (and
+            // excluded nothing) while `exclude: ['[']` was an error.
+            check_glob(first_root, g).map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
             flags
                 .add_line(None, g)
                 .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
@@ -537,6 +540,11 @@ fn discover(dir: &Path, notes: &mut Vec<String>) -> Result<(Option<Loaded>, Path
             t.lines()
                 .any(|l| l.trim_start().starts_with("[tool.pyguard"))
         });
+        // A `.pyguard.yaml` that is not a file (a directory, a dangling link) is an error,
+        // not silently no configuration.
+        if yaml.symlink_metadata().is_ok() && !yaml.is_file() {
+            bail!("{}: is not a readable file", shown(&yaml));
+        }
         if yaml.is_file() {
             if has_table {
                 notes.push(format!(

@@ -14,4 +14,5 @@ mod git_hooks;
 mod history;
 mod patterns;
 mod redaction;
+mod robustness;
 mod sarif_schema;

@@ -2,7 +2,7 @@
 //! `.gitignore`) and standard input, then the set of walked paths (committed environments,
 //! bytecode), and reports what it finds.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Instant;
@@ -147,10 +147,14 @@ pub fn scan_paths(
     let mut walk_roots = Vec::new();
     for root in roots {
         if root.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => record(Chunk::new("<stdin>", bytes, Provenance::Stdin)),
-                Err(e) => note_error(&mut lock(&report), format!("<stdin>: {e}")),
+            match fs::read_stdin(config.max_file_size) {
+                fs::Entry::File { path, bytes } => {
+                    record(Chunk::new(path, bytes, Provenance::Stdin));
+                }
+                fs::Entry::TooLarge { path, size } => {
+                    lock(&report).summary.skipped_large.push((path, size));
+                }
+                fs::Entry::Error(e) => note_error(&mut lock(&report), e),
             }
         } else if let Err(e) = std::fs::symlink_metadata(root) {
             note_error(&mut lock(&report), format!("{}: {e}", root.display()));

@@ -195,6 +195,10 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
     let mut line = chunk.first_line;
     let mut pos = 0usize;
     let mut line_start = 0usize;
+    // The current line's end, and how many characters precede `column_at` on it: matches on
+    // one long line must not each rescan it (a degenerate line holds very many).
+    let mut line_end: Option<usize> = None;
+    let (mut column_at, mut columns) = (0usize, 0u32);
     // Every secret in the chunk, suppressed ones included: each snippet hides all of those it
     // shows, not only its own finding's.
     let hidden = secret_spans(matcher, matches);
@@ -205,12 +209,17 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             line = chunk.first_line;
             pos = 0;
             line_start = 0;
+            line_end = None;
         }
         for nl in memchr::memchr_iter(b'\n', &bytes[pos..start]) {
             line += 1;
             line_start = pos + nl + 1;
+            line_end = None;
         }
         pos = start;
+        if column_at < line_start || column_at > start {
+            (column_at, columns) = (line_start, 0);
+        }
         let full = &matcher.patterns()[m.pattern];
         let pattern = &full.spec;
         if pattern.kind == Kind::File {
@@ -242,13 +251,16 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 continue;
             }
         }
-        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let line_bytes = &bytes[line_start..line_end];
+        let end = *line_end.get_or_insert_with(|| {
+            memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i)
+        });
+        let line_bytes = &bytes[line_start..end];
         let line_bytes = line_bytes.strip_suffix(b"\r").unwrap_or(line_bytes);
-        let column = String::from_utf8_lossy(&bytes[line_start..start])
+        columns += String::from_utf8_lossy(&bytes[column_at..start])
             .chars()
-            .count() as u32
-            + 1;
+            .count() as u32;
+        column_at = start;
+        let column = columns + 1;
         let (secret, secret_hidden) =
             text_with_ranges(secret_bytes, &spans_within(&hidden, &m.secret));
         let (snippet, snippet_hidden) = snippet(
