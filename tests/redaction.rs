@@ -185,3 +185,31 @@ fn history_reports_redact_every_secret_on_the_line_and_in_commit_summaries() {
     let doc = json(&out);
     assert_eq!(doc["findings"][0]["commit"]["summary"], message.as_str());
 }
+
+#[test]
+fn pre_push_redacts_every_secret_on_the_line_and_in_the_commit_author() {
+    // The push report names each finding's commit (author included) beside the snippet.
+    let sb = Sandbox::new();
+    let remote = sb.path("remote.git");
+    sb.ok(
+        sb.root.path(),
+        &["init", "-q", "--bare", remote.to_str().unwrap()],
+    );
+    let repo = sb.repo("r");
+    sb.ok(
+        &repo,
+        &["remote", "add", "origin", remote.to_str().unwrap()],
+    );
+    write_tree(&repo, &[("app.py", &leaky_line())]);
+    sb.ok(&repo, &["add", "-A"]);
+    let author = format!("user.name=ci {}", key_id());
+    sb.ok(
+        &repo,
+        &["-c", &author, "commit", "-q", "--no-verify", "-m", "leak"],
+    );
+    let out = sb.git(&repo, &["push", "origin", "main"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("ci AKIA…"), "{shown}");
+    assert_redacted(&shown);
+}

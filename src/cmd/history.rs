@@ -95,10 +95,12 @@ pub fn scan_history(
         skipped_lfs: scan.lfs,
     });
     report.suppressed = scan.suppressed;
-    // A commit's summary and author are printed beside its findings: any secret in them is
+    report.findings = attribute(&plan, &groups, scan.hits, &mut errors);
+    // A commit's summary and author are printed beside its findings: a secret in them is
     // redacted like the findings' own (unless secrets are to be shown).
-    let redactor = (!config.show_secrets).then(|| scanner.matcher());
-    report.findings = attribute(&plan, &groups, scan.hits, redactor, &mut errors);
+    if !config.show_secrets {
+        finding::redact_commits(scanner.matcher(), &mut report.findings);
+    }
     for e in &errors {
         let line = finding::escape_control(e);
         let _ = writeln!(anstream::stderr(), "pyguard: error: {line}");
@@ -429,7 +431,6 @@ fn attribute(
     plan: &Plan,
     groups: &PathGroups,
     hits: Vec<Hit>,
-    redactor: Option<&Matcher>,
     errors: &mut Vec<String>,
 ) -> Vec<Finding> {
     // (pattern id, secret) -> (commit rank, path, finding)
@@ -486,7 +487,7 @@ fn attribute(
         commits
             .entry(rank)
             .or_insert_with(|| {
-                let mut commit = plan.commit_info(rank).unwrap_or_else(|e| {
+                Arc::new(plan.commit_info(rank).unwrap_or_else(|e| {
                     errors.push(format!("{e:#}"));
                     CommitInfo {
                         id: plan.commit_id(rank),
@@ -494,12 +495,7 @@ fn attribute(
                         date: String::new(),
                         summary: String::new(),
                     }
-                });
-                if let Some(matcher) = redactor {
-                    commit.summary = finding::redact_text(matcher, &commit.summary);
-                    commit.author = finding::redact_text(matcher, &commit.author);
-                }
-                Arc::new(commit)
+                }))
             })
             .clone()
     };

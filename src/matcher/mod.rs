@@ -832,7 +832,7 @@ impl HitBounds {
             if start >= s
                 && start / WINDOW_REACH == s / WINDOW_REACH
                 && end / WINDOW_REACH == e / WINDOW_REACH
-                && memchr::memchr(b'\n', &bytes[s..end.max(s)]).is_none()
+                && memchr::memchr(b'\n', &bytes[s..end.max(e)]).is_none()
             {
                 self.last = Some((start, end, bounds));
                 return bounds;

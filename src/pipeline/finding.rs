@@ -364,6 +364,30 @@ pub fn redact(secret: &str) -> String {
     out
 }
 
+/// Redacts the secrets in the commit summaries and authors the findings (and their other
+/// places) carry: reports print them beside the findings (pre-push, history).
+pub fn redact_commits(matcher: &Matcher, findings: &mut [Finding]) {
+    let mut done: std::collections::HashMap<String, std::sync::Arc<crate::source::CommitInfo>> =
+        std::collections::HashMap::new();
+    let mut redacted = |provenance: &mut Provenance| {
+        if let Provenance::Commit(c) = provenance {
+            let clean = done.entry(c.id.clone()).or_insert_with(|| {
+                let mut info = (**c).clone();
+                info.summary = redact_text(matcher, &info.summary);
+                info.author = redact_text(matcher, &info.author);
+                std::sync::Arc::new(info)
+            });
+            *c = clean.clone();
+        }
+    };
+    for f in findings {
+        redacted(&mut f.provenance);
+        for p in &mut f.places {
+            redacted(&mut p.provenance);
+        }
+    }
+}
+
 /// A stable fingerprint: SHA-256 of pattern id, path and secret, first 16 bytes in hex.
 /// Moving a secret to another line does not change it.
 #[must_use]
