@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 rank() {
   case "$1" in
     main) echo 0 ;;
+    # The seeded fuzz harness is compiled for tests only and drives every layer's decoders.
+    fuzz) echo 0 ;;
     # cli.rs holds the subcommands' argument types: cmd/ reads them, as data from above.
     cli|cmd) echo 1 ;;
     settings|config) echo 2 ;;

@@ -318,8 +318,8 @@ pub struct OutputArgs {
     /// Skip (and report) files larger than this, e.g. 10MB, 512KB.
     #[arg(long, value_name = "SIZE", value_parser = crate::settings::parse_size)]
     pub max_file_size: Option<u64>,
-    /// Worker threads [default: one per core].
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads [default: one per core; at most one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Print only findings: no summary, no notes.
     #[arg(long, short = 'q', conflicts_with = "verbose")]
@@ -358,4 +358,14 @@ pub struct HistoryArgs {
     /// Report options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Parses `-j N`, clamped to the cores this machine has: `-j 100000` asked for more threads
+/// than the system would start and panicked.
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not a number of threads: {e}"))?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    Ok(n.min(cores))
 }

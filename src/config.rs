@@ -462,6 +462,11 @@ fn discover(dir: &Path, notes: &mut Vec<String>) -> Result<(Option<Loaded>, Path
             t.lines()
                 .any(|l| l.trim_start().starts_with("[tool.pyguard"))
         });
+        // A `.pyguard.yaml` that is not a file (a directory, a dangling link) is an error,
+        // not silently no configuration.
+        if yaml.symlink_metadata().is_ok() && !yaml.is_file() {
+            bail!("{}: is not a readable file", shown(&yaml));
+        }
         if yaml.is_file() {
             if has_table {
                 notes.push(format!(

@@ -10,6 +10,8 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod extract;
+#[cfg(test)]
+mod fuzz;
 pub mod matcher;
 pub mod pipeline;
 pub mod report;

@@ -31,6 +31,14 @@ pub fn run(args: &HistoryArgs, flags: &Flags) -> Result<u8> {
         settings.limits(),
         progress::on_stderr(settings.quiet).as_ref(),
     )?;
+    // A commit's summary and author are printed beside its findings: a secret in them is
+    // redacted like the findings' own (unless secrets are to be shown).
+    if !settings.config.show_secrets {
+        crate::pipeline::finding::redact_commits(
+            pipeline.scanner().matcher(),
+            &mut report.findings,
+        );
+    }
     for e in &report.summary.errors {
         report::message::error(e);
     }

@@ -347,7 +347,9 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         return Ok(0);
     }
     let pipeline = settings.pipeline(|_| true, Path::new("."), UseBaseline::Yes)?;
-    let report = scan_changes(&pipeline, &changes, started);
+    let mut report = scan_changes(&pipeline, &changes, started);
+    // The report names each finding's commit: a token in its author or summary is redacted.
+    crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
     Ok(gate::verdict(
         &report,
         pipeline.patterns(),
@@ -409,7 +411,9 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
         }
     }
     let pipeline = settings.pipeline(|_| true, &git_dir, UseBaseline::Given(baseline))?;
-    let report = scan_changes(&pipeline, &changes, started);
+    let mut report = scan_changes(&pipeline, &changes, started);
+    // The report names each finding's commit: a token in its author or summary is redacted.
+    crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
     Ok(gate::verdict(
         &report,
         pipeline.patterns(),

@@ -308,7 +308,11 @@ impl Matcher {
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
         self.whole_file_windows(path, bytes, focus, &mut applies, &mut windows);
-        let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
+        // Each pattern's last window: the hits of one line (one block of a long line) share
+        // it, so that a run of one letter hitting a keyword at every offset adds one window
+        // per block, not one per byte.
+        let mut last_window: Vec<(usize, usize)> = vec![(usize::MAX, 0); self.patterns.len()];
+        let mut bounds = HitBounds::default();
         let mut on_hit = |slot: usize, hit_start: usize, hit_end: usize| {
             let mut line: Option<(usize, usize)> = None;
             for &p in &self.triggers[slot] {
@@ -316,11 +320,11 @@ impl Matcher {
                 if !ok {
                     continue;
                 }
-                let (ls, le) = *line.get_or_insert_with(|| line_bounds(bytes, hit_start, hit_end));
-                if last_line[p] == ls {
+                let (ls, le) = *line.get_or_insert_with(|| bounds.of(bytes, hit_start, hit_end));
+                if last_window[p] == (ls, le) {
                     continue;
                 }
-                last_line[p] = ls;
+                last_window[p] = (ls, le);
                 let extra = self.patterns[p].spec.max_lines.saturating_sub(1) as usize;
                 let (ws, we) = widen(bytes, ls, le, extra);
                 windows.push((p, ws, we));
@@ -491,17 +495,26 @@ impl Matcher {
         if !matches.iter().any(is_generic) {
             return;
         }
-        let specific: Vec<Range<usize>> = matches
+        // The specific spans merged into disjoint ranges in order: each generic match is then
+        // checked by a binary search (a degenerate file may hold many of both).
+        let mut specific: Vec<Range<usize>> = Vec::new();
+        let mut spans: Vec<Range<usize>> = matches
             .iter()
             .filter(|m| !is_generic(m))
             .map(|m| m.secret.clone())
             .collect();
-        matches.retain(|m| {
-            !is_generic(m)
-                || !specific
-                    .iter()
-                    .any(|s| s.start < m.secret.end && m.secret.start < s.end)
-        });
+        spans.sort_unstable_by_key(|r| r.start);
+        for r in spans {
+            match specific.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => specific.push(r),
+            }
+        }
+        let overlaps = |m: &Range<usize>| {
+            let i = specific.partition_point(|s| s.end <= m.start);
+            specific.get(i).is_some_and(|s| s.start < m.end)
+        };
+        matches.retain(|m| !is_generic(m) || !overlaps(&m.secret));
     }
 }
 
@@ -816,13 +829,43 @@ fn passes_gates(pattern: &Pattern, value: &[u8], today: eol::Day) -> bool {
     true
 }
 
-/// The line around `start..end`, clipped to [`WINDOW_REACH`] bytes on either side.
+/// The line around `start..end`, clipped on a long line to at least [`WINDOW_REACH`] bytes on
+/// either side. The clip points are whole blocks of [`WINDOW_REACH`] bytes, so that every hit
+/// in one block of a long line gets the same bounds (and shares one window).
 fn line_bounds(bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
-    let lo = start.saturating_sub(WINDOW_REACH);
+    let lo = (start / WINDOW_REACH).saturating_sub(1) * WINDOW_REACH;
+    let hi = ((end / WINDOW_REACH + 2) * WINDOW_REACH).min(bytes.len());
     let ls = memchr::memrchr(b'\n', &bytes[lo..start]).map_or(lo, |i| lo + i + 1);
-    let hi = (end + WINDOW_REACH).min(bytes.len());
     let le = memchr::memchr(b'\n', &bytes[end..hi]).map_or(hi, |i| end + i + 1);
     (ls, le)
+}
+
+/// [`line_bounds`] of successive keyword hits, reusing the last hit's bounds when nothing that
+/// decides them changed (same blocks, no line break in between). Keyword hits come in order,
+/// so the work is linear in the content, however many hits a degenerate line holds: without
+/// this, every hit of a run of one letter searched two blocks for line breaks.
+#[derive(Default)]
+struct HitBounds {
+    /// The last hit (start, end) and its bounds.
+    last: Option<(usize, usize, (usize, usize))>,
+}
+
+impl HitBounds {
+    fn of(&mut self, bytes: &[u8], start: usize, end: usize) -> (usize, usize) {
+        if let Some((s, e, bounds)) = self.last {
+            if start >= s
+                && start / WINDOW_REACH == s / WINDOW_REACH
+                && end / WINDOW_REACH == e / WINDOW_REACH
+                && memchr::memchr(b'\n', &bytes[s..end.max(e)]).is_none()
+            {
+                self.last = Some((start, end, bounds));
+                return bounds;
+            }
+        }
+        let bounds = line_bounds(bytes, start, end);
+        self.last = Some((start, end, bounds));
+        bounds
+    }
 }
 
 /// Extends a window by `extra` lines on each side (for patterns that span lines).
@@ -1083,6 +1126,32 @@ patterns:
         // A range that starts mid-line covers the whole line.
         let mid_line = vec![Range { start: 6, end: 7 }];
         assert_eq!(reach_ranges(text, &mid_line, 0), vec![5..9]);
+    }
+
+    #[test]
+    fn hits_in_one_block_of_a_long_line_share_one_window() {
+        // A run of one letter hit a keyword at every offset, and each hit's window (clipped
+        // around the hit itself) was new: one window per byte, 480 MB for a 10 MB file.
+        let bytes = vec![b'A'; 10 * WINDOW_REACH];
+        let mut bounds = HitBounds::default();
+        let mut distinct = std::collections::BTreeSet::new();
+        for start in 0..bytes.len() - 4 {
+            let b = bounds.of(&bytes, start, start + 4);
+            assert_eq!(b, line_bounds(&bytes, start, start + 4));
+            // At least WINDOW_REACH bytes on either side of the hit (or to the edge).
+            assert!(b.0 + WINDOW_REACH <= start || b.0 == 0, "{start}: {b:?}");
+            assert!(
+                start + 4 + WINDOW_REACH <= b.1 || b.1 == bytes.len(),
+                "{start}: {b:?}"
+            );
+            distinct.insert(b);
+        }
+        assert!(distinct.len() <= 2 * 10, "{} windows", distinct.len());
+        // A line break still ends the window.
+        let mut text = vec![b'A'; 100];
+        text[50] = b'\n';
+        assert_eq!(bounds.of(&text, 10, 14), (0, 51));
+        assert_eq!(bounds.of(&text, 60, 64), (51, 100));
     }
 
     #[test]

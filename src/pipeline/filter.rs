@@ -28,6 +28,12 @@ impl PathFilter {
         use ignore::gitignore::GitignoreBuilder;
         let mut flags = GitignoreBuilder::new(first_root);
         for g in flag_excludes {
+            // The same check as the configuration's globs: `--exclude '['` was accepted (and
+            // excluded nothing) while `exclude: ['[']` was an error.
+            let mut one = GitignoreBuilder::new(first_root);
+            one.add_line(None, g)
+                .and_then(|b| b.build().map(drop))
+                .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
             flags
                 .add_line(None, g)
                 .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;

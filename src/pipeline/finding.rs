@@ -6,6 +6,7 @@
 //! (see `report`).
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -43,12 +44,18 @@ pub struct Finding {
     /// The line holding the secret (cut around it when long), unredacted.
     #[serde(skip)]
     pub snippet: String,
-    /// Byte range of the secret inside `snippet`, when it starts there.
+    /// Byte ranges inside `snippet` to redact, in order and disjoint: every secret any
+    /// pattern matched there (this finding's own, other findings', suppressed ones), so that
+    /// no report prints a secret in full because it shares a line with another finding.
     #[serde(skip)]
-    pub snippet_secret: Option<std::ops::Range<usize>>,
+    pub snippet_hidden: Vec<Range<usize>>,
     /// The secret or offending text, unredacted.
     #[serde(skip)]
     pub secret: String,
+    /// Byte ranges inside `secret` to redact: all of it for a secret; for other findings
+    /// (Python rules, dependencies) only the secrets their text happens to contain.
+    #[serde(skip)]
+    pub secret_hidden: Vec<Range<usize>>,
     /// Stable identity: hash of pattern id, path and secret (no line numbers).
     pub fingerprint: String,
     /// Where the content came from.
@@ -74,33 +81,108 @@ pub struct Place {
 }
 
 impl Finding {
-    /// The secret as it may be shown: redacted unless `show` is set.
+    /// The secret (or offending text) as it may be shown: with every secret in it redacted
+    /// unless `show` is set. Text that is not a secret (a Python construct, a package name)
+    /// is shown as it is.
     #[must_use]
     pub fn shown_secret(&self, show: bool) -> String {
-        // A whole-file finding has no secret: there is nothing to redact.
-        if show || self.secret.is_empty() {
+        if show {
             self.secret.clone()
         } else {
-            redact(&self.secret)
+            hide(&self.secret, &self.secret_hidden)
         }
     }
 
-    /// The snippet as it may be shown: with the secret redacted unless `show` is set.
+    /// The snippet as it may be shown: with every secret on the line redacted unless `show`
+    /// is set.
     #[must_use]
     pub fn shown_snippet(&self, show: bool) -> String {
-        match (&self.snippet_secret, show, self.kind) {
-            (Some(r), false, Kind::Secret) => {
-                let end = r.end.min(self.snippet.len());
-                format!(
-                    "{}{}{}",
-                    &self.snippet[..r.start],
-                    redact(&self.snippet[r.start..end]),
-                    &self.snippet[end..]
-                )
-            }
-            _ => self.snippet.clone(),
+        if show {
+            self.snippet.clone()
+        } else {
+            hide(&self.snippet, &self.snippet_hidden)
         }
     }
+}
+
+/// `text` with each of the `ranges` (in order, disjoint, on character boundaries) redacted.
+fn hide(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for r in ranges {
+        let (start, end) = (r.start.max(pos).min(text.len()), r.end.min(text.len()));
+        if start >= end {
+            continue;
+        }
+        out.push_str(&text[pos..start]);
+        out.push_str(&redact(&text[start..end]));
+        pos = end;
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// `bytes` as text, with `ranges` (byte offsets into `bytes`, in order) carried over to
+/// offsets into the text. Each piece is converted on its own, so that the ranges stay on
+/// character boundaries even in invalid UTF-8.
+fn text_with_ranges(bytes: &[u8], ranges: &[Range<usize>]) -> (String, Vec<Range<usize>>) {
+    let mut text = String::with_capacity(bytes.len());
+    let mut out = Vec::with_capacity(ranges.len());
+    let mut pos = 0;
+    for r in ranges {
+        let (start, end) = (r.start.max(pos).min(bytes.len()), r.end.min(bytes.len()));
+        if start >= end {
+            continue;
+        }
+        text.push_str(&String::from_utf8_lossy(&bytes[pos..start]));
+        let at = text.len();
+        text.push_str(&String::from_utf8_lossy(&bytes[start..end]));
+        out.push(at..text.len());
+        pos = end;
+    }
+    text.push_str(&String::from_utf8_lossy(&bytes[pos..]));
+    (text, out)
+}
+
+/// The secret spans of `matches`, merged into disjoint ranges in order.
+fn secret_spans(matcher: &Matcher, matches: &[Match]) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = matches
+        .iter()
+        .filter(|m| !m.secret.is_empty() && matcher.patterns()[m.pattern].spec.kind == Kind::Secret)
+        .map(|m| m.secret.clone())
+        .collect();
+    spans.sort_unstable_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for r in spans {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The parts of the disjoint, ordered `spans` that fall in `within`, relative to its start.
+fn spans_within(spans: &[Range<usize>], within: &Range<usize>) -> Vec<Range<usize>> {
+    let first = spans.partition_point(|r| r.end <= within.start);
+    spans[first..]
+        .iter()
+        .take_while(|r| r.start < within.end)
+        .map(|r| r.start.max(within.start) - within.start..r.end.min(within.end) - within.start)
+        .collect()
+}
+
+/// `text` with every secret pattern's match in it redacted (a commit's summary or author, which
+/// reports print beside findings). Text without secrets comes back as it is.
+#[must_use]
+pub fn redact_text(matcher: &Matcher, text: &str) -> String {
+    let (matches, _) = matcher.find("", text.as_bytes());
+    let spans = secret_spans(matcher, &matches);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let (text, ranges) = text_with_ranges(text.as_bytes(), &spans);
+    hide(&text, &ranges)
 }
 
 /// Turns the matches of one chunk into findings, keeping only those that touch the chunk's
@@ -113,6 +195,13 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
     let mut line = chunk.first_line;
     let mut pos = 0usize;
     let mut line_start = 0usize;
+    // The current line's end, and how many characters precede `column_at` on it: matches on
+    // one long line must not each rescan it (a degenerate line holds very many).
+    let mut line_end: Option<usize> = None;
+    let (mut column_at, mut columns) = (0usize, 0u32);
+    // Every secret in the chunk, suppressed ones included: each snippet hides all of those it
+    // shows, not only its own finding's.
+    let hidden = secret_spans(matcher, matches);
     for m in matches {
         let start = m.secret.start;
         if start < pos {
@@ -120,12 +209,17 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             line = chunk.first_line;
             pos = 0;
             line_start = 0;
+            line_end = None;
         }
         for nl in memchr::memchr_iter(b'\n', &bytes[pos..start]) {
             line += 1;
             line_start = pos + nl + 1;
+            line_end = None;
         }
         pos = start;
+        if column_at < line_start || column_at > start {
+            (column_at, columns) = (line_start, 0);
+        }
         let full = &matcher.patterns()[m.pattern];
         let pattern = &full.spec;
         if pattern.kind == Kind::File {
@@ -157,15 +251,29 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 continue;
             }
         }
-        let line_end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
-        let line_bytes = &bytes[line_start..line_end];
+        let end = *line_end.get_or_insert_with(|| {
+            memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i)
+        });
+        let line_bytes = &bytes[line_start..end];
         let line_bytes = line_bytes.strip_suffix(b"\r").unwrap_or(line_bytes);
-        let column = String::from_utf8_lossy(&bytes[line_start..start])
+        columns += String::from_utf8_lossy(&bytes[column_at..start])
             .chars()
-            .count() as u32
-            + 1;
-        let secret = String::from_utf8_lossy(secret_bytes).into_owned();
-        let (snippet, snippet_secret) = snippet(line_bytes, start - line_start, secret_bytes.len());
+            .count() as u32;
+        column_at = start;
+        let column = columns + 1;
+        let (secret, secret_hidden) =
+            text_with_ranges(secret_bytes, &spans_within(&hidden, &m.secret));
+        let (snippet, snippet_hidden) = snippet(
+            line_bytes,
+            start - line_start,
+            secret_bytes.len(),
+            |window| {
+                spans_within(
+                    &hidden,
+                    &(line_start + window.start..line_start + window.end),
+                )
+            },
+        );
         out.push(Finding {
             pattern_id: pattern.id.clone(),
             pattern_name: pattern.name.clone(),
@@ -177,9 +285,10 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             column,
             end_line,
             snippet,
-            snippet_secret,
+            snippet_hidden,
             fingerprint: fingerprint(&pattern.id, &chunk.path, &secret),
             secret,
+            secret_hidden,
             provenance: chunk.provenance.clone(),
             places: Vec::new(),
         });
@@ -208,17 +317,24 @@ pub fn file_finding(
         column: 1,
         end_line: line,
         snippet: note,
-        snippet_secret: None,
+        snippet_hidden: Vec::new(),
         fingerprint: fingerprint(&pattern.id, path, ""),
         secret: String::new(),
+        secret_hidden: Vec::new(),
         provenance: provenance.clone(),
         places: Vec::new(),
     }
 }
 
-/// The line cut to at most [`SNIPPET_MAX`] bytes around the secret, as text, with the secret's
-/// range inside it.
-fn snippet(line: &[u8], at: usize, len: usize) -> (String, Option<std::ops::Range<usize>>) {
+/// The line cut to at most [`SNIPPET_MAX`] bytes around the secret at `at..at + len`, as text,
+/// with the ranges to hide inside it: `hidden` maps the window kept (byte offsets in `line`)
+/// to the ranges to hide in it, relative to the window's start.
+fn snippet(
+    line: &[u8],
+    at: usize,
+    len: usize,
+    hidden: impl FnOnce(Range<usize>) -> Vec<Range<usize>>,
+) -> (String, Vec<Range<usize>>) {
     let at = at.min(line.len());
     let (from, prefix) = if line.len() > SNIPPET_MAX && at > SNIPPET_MAX / 3 {
         (at - SNIPPET_MAX / 3, "…")
@@ -229,13 +345,13 @@ fn snippet(line: &[u8], at: usize, len: usize) -> (String, Option<std::ops::Rang
         .len()
         .min(from + SNIPPET_MAX.max(at - from + len.min(SNIPPET_MAX)));
     let suffix = if to < line.len() { "…" } else { "" };
-    let before = String::from_utf8_lossy(&line[from..at]);
-    let secret_end = (at + len).min(to);
-    let secret = String::from_utf8_lossy(&line[at..secret_end]);
-    let after = String::from_utf8_lossy(&line[secret_end..to]);
-    let start = prefix.len() + before.len();
-    let text = format!("{prefix}{before}{secret}{after}{suffix}");
-    (text, Some(start..start + secret.len()))
+    let (body, ranges) = text_with_ranges(&line[from..to], &hidden(from..to));
+    let text = format!("{prefix}{body}{suffix}");
+    let ranges = ranges
+        .into_iter()
+        .map(|r| r.start + prefix.len()..r.end + prefix.len())
+        .collect();
+    (text, ranges)
 }
 
 /// Redacts a secret: its first 4 characters (fewer for short values) then `…`.
@@ -246,6 +362,30 @@ pub fn redact(secret: &str) -> String {
     let mut out: String = secret.chars().take(keep).collect();
     out.push('…');
     out
+}
+
+/// Redacts the secrets in the commit summaries and authors the findings (and their other
+/// places) carry: reports print them beside the findings (pre-push, history).
+pub fn redact_commits(matcher: &Matcher, findings: &mut [Finding]) {
+    let mut done: std::collections::HashMap<String, std::sync::Arc<crate::source::CommitInfo>> =
+        std::collections::HashMap::new();
+    let mut redacted = |provenance: &mut Provenance| {
+        if let Provenance::Commit(c) = provenance {
+            let clean = done.entry(c.id.clone()).or_insert_with(|| {
+                let mut info = (**c).clone();
+                info.summary = redact_text(matcher, &info.summary);
+                info.author = redact_text(matcher, &info.author);
+                std::sync::Arc::new(info)
+            });
+            *c = clean.clone();
+        }
+    };
+    for f in findings {
+        redacted(&mut f.provenance);
+        for p in &mut f.places {
+            redacted(&mut p.provenance);
+        }
+    }
 }
 
 /// A stable fingerprint: SHA-256 of pattern id, path and secret, first 16 bytes in hex.
@@ -328,9 +468,13 @@ mod tests {
         let mut line = "a".repeat(1000);
         line.push_str("SECRET");
         line.push_str(&"b".repeat(1000));
-        let (text, range) = snippet(line.as_bytes(), 1000, 6);
-        let range = range.unwrap();
-        assert_eq!(&text[range], "SECRET");
+        let (text, ranges) = snippet(line.as_bytes(), 1000, 6, |w| {
+            assert!(w.start <= 1000 && 1006 <= w.end);
+            let hidden: Vec<Range<usize>> =
+                std::iter::once(1000 - w.start..1006 - w.start).collect();
+            hidden
+        });
+        assert_eq!(&text[ranges[0].clone()], "SECRET");
         assert!(text.starts_with('…') && text.ends_with('…'));
         assert!(text.chars().count() <= SNIPPET_MAX + 2);
     }

@@ -257,14 +257,10 @@ impl Suppressor {
     fn inline_marker(&self, lines: &Lines<'_>, f: &Finding) -> Option<Marker> {
         let mut candidates = Vec::new();
         for n in [f.line, f.end_line] {
-            if let Some(text) = lines.get(n) {
-                candidates.extend(markers_on_line(&text, self.markers));
-            }
+            candidates.extend(lines.markers(n, self.markers).0);
         }
         if f.line > lines.first {
-            if let Some(text) = lines.get(f.line - 1) {
-                candidates.extend(markers_above(&text, self.markers));
-            }
+            candidates.extend(lines.markers(f.line - 1, self.markers).1);
         }
         candidates.into_iter().find(|m| m.covers(f))
     }
@@ -293,7 +289,13 @@ struct Lines<'a> {
     bytes: &'a [u8],
     first: u32,
     starts: Vec<usize>,
+    /// The markers of each line looked at (on the line, above the next one): a long line
+    /// with many findings is read once, not once per finding.
+    markers: std::cell::RefCell<std::collections::HashMap<u32, LineMarkers>>,
 }
+
+/// The markers on one line that apply to it, and those that apply to the line below.
+type LineMarkers = (Vec<Marker>, Vec<Marker>);
 
 impl<'a> Lines<'a> {
     fn new(bytes: &'a [u8], first: u32) -> Self {
@@ -303,7 +305,20 @@ impl<'a> Lines<'a> {
             bytes,
             first,
             starts,
+            markers: std::cell::RefCell::default(),
         }
+    }
+
+    /// The markers of line `line` (none past the end), read once per line.
+    fn markers(&self, line: u32, m: Markers) -> LineMarkers {
+        self.markers
+            .borrow_mut()
+            .entry(line)
+            .or_insert_with(|| match self.get(line) {
+                Some(text) => (markers_on_line(&text, m), markers_above(&text, m)),
+                None => (Vec::new(), Vec::new()),
+            })
+            .clone()
     }
 
     fn get(&self, line: u32) -> Option<String> {
@@ -612,8 +627,9 @@ mod tests {
             column: 1,
             end_line: line,
             snippet: String::new(),
-            snippet_secret: None,
+            snippet_hidden: Vec::new(),
             secret: secret.into(),
+            secret_hidden: Vec::new(),
             fingerprint: String::new(),
             provenance: Provenance::File,
             places: Vec::new(),

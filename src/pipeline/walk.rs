@@ -2,7 +2,6 @@
 //! standard input through the pipeline: the content units of `pyguard scan` and
 //! `pyguard baseline`.
 
-use std::io::Read as _;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -35,10 +34,15 @@ pub fn scan_paths(
     let mut walk_roots = Vec::new();
     for root in roots {
         if root.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            match std::io::stdin().lock().read_to_end(&mut bytes) {
-                Ok(_) => record(Chunk::new("<stdin>", bytes, Provenance::Stdin)),
-                Err(e) => fail(format!("<stdin>: {e}")),
+            // At most one byte past the size limit is read: `yes | pyguard scan -` ends.
+            match fs::read_stdin(max_file_size) {
+                fs::Entry::File { path, bytes } => {
+                    record(Chunk::new(path, bytes, Provenance::Stdin));
+                }
+                fs::Entry::TooLarge { path, size } => {
+                    lock(&state).0.summary.skipped_large.push((path, size));
+                }
+                fs::Entry::Error(e) => fail(e),
             }
         } else if let Err(e) = std::fs::symlink_metadata(root) {
             fail(format!("{}: {}", root.display(), io_reason(&e)));

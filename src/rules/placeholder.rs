@@ -81,7 +81,7 @@ pub fn is_placeholder(value: &[u8]) -> bool {
     // seven ascending letters occur in a random base62 string about once in 10^11.
     lower
         .windows(7)
-        .any(|w| w.windows(2).all(|p| p[1] == p[0] + 1))
+        .any(|w| w.windows(2).all(|p| p[0].checked_add(1) == Some(p[1])))
 }
 
 /// Whether a value assigned to a secret-like name is plainly not a secret: an identifier,
@@ -243,6 +243,14 @@ fn is_hex_digest(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_0xff_byte_in_a_value_does_not_overflow() {
+        // Found by the fuzz harness (tests/fuzz-corpus/matcher/placeholder-0xff): the
+        // ascending-run check added 1 to a 0xff byte and panicked on overflow.
+        assert!(!is_placeholder(b"replace\xffh-youatr-key"));
+        assert!(!is_placeholder(b"\xfe\xff\xff\xff\xff\xff\xff\xff"));
+    }
 
     #[test]
     fn placeholders_are_recognised() {

@@ -1,6 +1,7 @@
 //! Walks files and directories on disk (honouring `.gitignore`), in parallel, and reads them
 //! into chunks. Unreadable entries are reported and the walk goes on.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ignore::{WalkBuilder, WalkState};
@@ -118,10 +119,56 @@ pub fn read(path: &Path, max_file_size: u64) -> Entry {
     }
 }
 
+/// Reads standard input, unless it holds more than `max_file_size` bytes: it is read at most
+/// one byte past the limit (`yes | pyguard scan -` must not grow until memory runs out).
+pub fn read_stdin(max_file_size: u64) -> Entry {
+    read_limited(std::io::stdin().lock(), "<stdin>", max_file_size)
+}
+
+/// Reads `input` as the file `name`, at most one byte past `max_file_size`; over the limit it
+/// is too large (its size then is what was read).
+fn read_limited(input: impl Read, name: &str, max_file_size: u64) -> Entry {
+    let mut bytes = Vec::new();
+    match input
+        .take(max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        Ok(n) if n as u64 > max_file_size => Entry::TooLarge {
+            path: name.to_string(),
+            size: n as u64,
+        },
+        Ok(_) => Entry::File {
+            path: name.to_string(),
+            bytes,
+        },
+        Err(e) => Entry::Error(format!("{name}: {e}")),
+    }
+}
+
 /// A path as shown in findings: without a leading `./`, with `/` separators.
 #[must_use]
 pub fn display(path: &Path) -> String {
     let s = path.to_string_lossy();
     let s = s.strip_prefix("./").unwrap_or(&s);
     s.replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_over_the_size_limit_is_not_read_whole() {
+        // `yes | pyguard scan -` read standard input until memory ran out: it is read at most
+        // one byte past --max-file-size, then reported as too large.
+        let endless = std::io::repeat(b'y');
+        match read_limited(endless, "<stdin>", 1000) {
+            Entry::TooLarge { path, size } => assert_eq!((path.as_str(), size), ("<stdin>", 1001)),
+            _ => panic!("endless input was not too large"),
+        }
+        match read_limited(&b"short"[..], "<stdin>", 1000) {
+            Entry::File { bytes, .. } => assert_eq!(bytes, b"short"),
+            _ => panic!("short input was not read"),
+        }
+    }
 }

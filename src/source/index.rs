@@ -17,6 +17,9 @@ use git2::Oid;
 /// Length of a SHA-1 object id in the index.
 const OID_LEN: usize = 20;
 
+/// The fewest bytes an index entry takes: 62 bytes of fixed fields and a path's NUL.
+const ENTRY_MIN: usize = 63;
+
 /// One staged file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Entry<'a> {
@@ -79,6 +82,12 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
     }
     let count = be32(data, 8)? as usize;
     let end = data.len() - OID_LEN;
+    // Every entry takes at least ENTRY_MIN bytes: a header claiming more entries than the
+    // file can hold is corrupt (4 billion of them aborted on a 200 GB allocation), and the
+    // allocation is bounded by the file's size.
+    if count > (end - 12) / ENTRY_MIN {
+        return None;
+    }
     let mut pos = 12;
     let mut entries = Vec::with_capacity(count);
     let mut prev: Vec<u8> = Vec::new();
@@ -203,6 +212,14 @@ fn varint(data: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::{parse, varint};
+
+    #[test]
+    fn a_header_claiming_billions_of_entries_is_declined_without_allocating_them() {
+        // An index header claiming 4 billion entries aborted the hook on a 200 GB allocation.
+        let mut data = b"DIRC\0\0\0\x02\xff\xff\xff\xff".to_vec();
+        data.extend([0u8; 200]);
+        assert!(parse(&data).is_none());
+    }
 
     use super::super::test_git as git;
 

@@ -1,0 +1,4 @@
+b = rb"\x00\n" + br'raw\''
+class C:
+	pass
+# trailing \
