@@ -13,6 +13,7 @@ pub mod deps;
 pub mod eol;
 pub mod pypi;
 pub mod python;
+pub mod taint;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -44,6 +45,9 @@ pub struct Match {
     pub span: Range<usize>,
     /// Byte span of the secret (the capture group).
     pub secret: Range<usize>,
+    /// Whether the pattern's `tainted` group holds data from outside the program (see
+    /// [`taint`]): such a match is reported at the pattern's `tainted_severity`.
+    pub tainted: bool,
 }
 
 /// A set of patterns compiled for matching.
@@ -376,10 +380,20 @@ impl Matcher {
                 if !code.keeps(pattern, spans, flow) {
                     continue;
                 }
+                if caps
+                    .name("dynamic")
+                    .is_some_and(|d| code.constant(start + d.start()..start + d.end()))
+                {
+                    continue;
+                }
+                let tainted = caps
+                    .name("tainted")
+                    .is_some_and(|t| code.tainted(start + t.start()..start + t.end()));
                 let m = Match {
                     pattern: p,
                     span: start + whole.start()..start + whole.end(),
                     secret: start + secret.start()..start + secret.end(),
+                    tainted,
                 };
                 if matches.last() != Some(&m) {
                     matches.push(m);
@@ -526,6 +540,16 @@ impl<'a> CodeView<'a> {
         self.lexed.get_or_init(|| python::lex(self.bytes))
     }
 
+    /// Whether the code in `expr` carries data from outside the program (Python files only).
+    fn tainted(&self, expr: Range<usize>) -> bool {
+        self.python && taint::tainted(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
+    }
+
+    /// Whether the code in `expr` is built from literals and constants only (Python files).
+    fn constant(&self, expr: Range<usize>) -> bool {
+        self.python && taint::constant(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
+    }
+
     /// Whether a match at `span` starts on code (its first non-blank byte).
     fn starts_in_code(&self, span: &Range<usize>) -> bool {
         if !self.python {
@@ -584,6 +608,7 @@ fn whole_file_match(pattern: usize) -> Match {
         pattern,
         span: 0..0,
         secret: 0..0,
+        tainted: false,
     }
 }
 

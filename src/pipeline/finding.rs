@@ -166,11 +166,21 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             + 1;
         let secret = String::from_utf8_lossy(secret_bytes).into_owned();
         let (snippet, snippet_secret) = snippet(line_bytes, start - line_start, secret_bytes.len());
+        // A typosquat names the project it imitates.
+        let pattern_name = match full.validator {
+            Some(crate::rules::validate::Validator::PypiTyposquat) => {
+                crate::matcher::pypi::typosquat_target(&secret).map_or_else(
+                    || pattern.name.clone(),
+                    |t| format!("{} (did you mean `{t}`?)", pattern.name),
+                )
+            }
+            _ => pattern.name.clone(),
+        };
         out.push(Finding {
             pattern_id: pattern.id.clone(),
-            pattern_name: pattern.name.clone(),
+            pattern_name,
             kind: pattern.kind,
-            severity: pattern.severity,
+            severity: full.severity_at(&chunk.path, m.tainted),
             path: chunk.path.clone(),
             extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,

@@ -5,4 +5,5 @@
 pub mod entropy;
 pub mod pattern;
 pub mod placeholder;
+pub mod testcode;
 pub mod validate;
