@@ -153,6 +153,23 @@ struct FileConfig {
     test_code: Option<TestCodeConfig>,
 }
 
+/// The test-code policy of the `test_code` key (`None` when the key is absent: the built-in
+/// one applies).
+fn test_code_policy(
+    key: Option<TestCodeConfig>,
+) -> Result<Option<std::sync::Arc<crate::rules::testcode::TestCode>>> {
+    let Some(t) = key else { return Ok(None) };
+    let globs = t.paths.unwrap_or_else(|| {
+        crate::rules::testcode::DEFAULT_GLOBS
+            .iter()
+            .map(|g| (*g).to_string())
+            .collect()
+    });
+    let policy =
+        crate::rules::testcode::TestCode::new(&globs, t.severity.unwrap_or(Severity::Warning))?;
+    Ok(Some(std::sync::Arc::new(policy)))
+}
+
 /// The `test_code` key: which paths are tests, and what a blocking Python finding there
 /// becomes (see `rules::testcode`).
 #[derive(Debug, Deserialize)]
@@ -317,23 +334,6 @@ impl Config {
         self.exclude = file.exclude;
         self.include = file.include;
         self.markers = file.markers;
-        let test_code = match file.test_code {
-            None => None,
-            Some(t) => {
-                let globs = t.paths.unwrap_or_else(|| {
-                    crate::rules::testcode::DEFAULT_GLOBS
-                        .iter()
-                        .map(|g| (*g).to_string())
-                        .collect()
-                });
-                let policy = crate::rules::testcode::TestCode::new(
-                    &globs,
-                    t.severity.unwrap_or(Severity::Warning),
-                )
-                .with_context(|| at("test_code", "test_code"))?;
-                Some(std::sync::Arc::new(policy))
-            }
-        };
         self.rules = Rules {
             disable: file.disable,
             enable: file.enable,
@@ -341,7 +341,7 @@ impl Config {
             entropy_min: file.entropy.min,
             entropy: file.entropy.patterns,
             patterns,
-            test_code,
+            test_code: test_code_policy(file.test_code).with_context(|| at("test_code", ""))?,
         };
         // Validate ids and user patterns now, so that a bad file fails before any scanning.
         let all = self.all_patterns()?;

@@ -380,15 +380,9 @@ impl Matcher {
                 if !code.keeps(pattern, spans, flow) {
                     continue;
                 }
-                if caps
-                    .name("dynamic")
-                    .is_some_and(|d| code.constant(start + d.start()..start + d.end()))
-                {
+                let Some(tainted) = code.taint_gates(&caps, start) else {
                     continue;
-                }
-                let tainted = caps
-                    .name("tainted")
-                    .is_some_and(|t| code.tainted(start + t.start()..start + t.end()));
+                };
                 let m = Match {
                     pattern: p,
                     span: start + whole.start()..start + whole.end(),
@@ -543,6 +537,17 @@ impl<'a> CodeView<'a> {
     /// Whether the code in `expr` carries data from outside the program (Python files only).
     fn tainted(&self, expr: Range<usize>) -> bool {
         self.python && taint::tainted(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
+    }
+
+    /// The gates of the `dynamic` and `tainted` groups of a match found at `start`: `None`
+    /// when its `dynamic` group is a constant (no finding), else whether its `tainted` group
+    /// carries outside data.
+    fn taint_gates(&self, caps: &regex::bytes::Captures<'_>, start: usize) -> Option<bool> {
+        let at = |m: regex::bytes::Match<'_>| start + m.start()..start + m.end();
+        if caps.name("dynamic").is_some_and(|d| self.constant(at(d))) {
+            return None;
+        }
+        Some(caps.name("tainted").is_some_and(|t| self.tainted(at(t))))
     }
 
     /// Whether the code in `expr` is built from literals and constants only (Python files).

@@ -43,7 +43,7 @@ fn sources() -> &'static Regex {
     })
 }
 
-/// Decorators that make a function's parameters request data (Flask, FastAPI, Starlette,
+/// Decorators that make a function's parameters request data (Flask, `FastAPI`, Starlette,
 /// Django REST framework, aiohttp-style routers).
 fn handler_decorator() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -131,7 +131,7 @@ pub fn tainted(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> bool
 }
 
 /// Whether the code in `expr` is built only from literals and constants: every name in it is
-/// ALL_CAPS (a module constant by convention) or assigned such an expression earlier in the
+/// `ALL_CAPS` (a module constant by convention) or assigned such an expression earlier in the
 /// same scope, and it calls nothing but methods (`'<b>{}</b>'.format('x')`). A pattern asks
 /// for this with a capture group named `dynamic`: a constant there is no injection.
 #[must_use]

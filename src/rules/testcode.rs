@@ -55,6 +55,9 @@ impl TestCode {
     }
 
     /// The built-in policy: [`DEFAULT_GLOBS`], lowered to `warning`.
+    ///
+    /// # Panics
+    /// Never: the built-in globs parse (the unit tests build them).
     #[must_use]
     pub fn builtin() -> &'static TestCode {
         static BUILTIN: OnceLock<TestCode> = OnceLock::new();
