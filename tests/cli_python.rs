@@ -293,7 +293,7 @@ fn crypto_import_warns_unless_the_scan_declares_pycryptodome() {
 fn warnings_do_not_block_but_are_reported() {
     let (code, found) = scan(&[(
         "client.py",
-        "import requests, hashlib\nr = requests.get(url, verify=False)\nh = hashlib.md5(body).hexdigest()\n",
+        "import requests, hashlib\nr = requests.get(url, timeout=5, verify=False)\nh = hashlib.md5(body).hexdigest()\n",
     )]);
     assert_eq!(code, Some(0));
     assert_eq!(ids(&found), ["tls-verify-disabled", "weak-hash"]);

@@ -488,16 +488,19 @@ impl Matcher {
         if !matches.iter().any(is_generic) {
             return;
         }
-        let specific: Vec<Range<usize>> = matches
+        // A generic match yields only to a specific match of its own kind: a Python pattern
+        // spanning a call does not hide a generic secret inside it.
+        let kind = |m: &Match| self.patterns[m.pattern].spec.kind;
+        let specific: Vec<(Kind, Range<usize>)> = matches
             .iter()
             .filter(|m| !is_generic(m))
-            .map(|m| m.secret.clone())
+            .map(|m| (kind(m), m.secret.clone()))
             .collect();
         matches.retain(|m| {
             !is_generic(m)
                 || !specific
                     .iter()
-                    .any(|s| s.start < m.secret.end && m.secret.start < s.end)
+                    .any(|(k, s)| *k == kind(m) && s.start < m.secret.end && m.secret.start < s.end)
         });
     }
 }
