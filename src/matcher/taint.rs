@@ -174,9 +174,13 @@ pub fn constant(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> boo
             return false;
         }
         let at = expr.start + start;
-        // Every assignment in the scope must be constant: branches are not told apart.
+        // Every assignment in the scope must be constant: branches are not told apart, and a
+        // parameter brings in whatever the caller passed.
         let all = python::assignments(src, lexed, at..at + word.len(), expr.start);
-        if all.is_empty()
+        let is_param = params(src, lexed, expr.start)
+            .is_some_and(|(_, names)| names.iter().any(|n| n.as_slice() == word));
+        if is_param
+            || all.is_empty()
             || !all
                 .into_iter()
                 .all(|rhs| constant(src, lexed, rhs, hops - 1))
@@ -213,26 +217,10 @@ fn is_numeric_conversion(code: &[u8]) -> bool {
 /// Whether `name` is a parameter of the function holding `at`, and that function handles web
 /// requests.
 fn is_handler_param(src: &[u8], lexed: &Lexed, name: &[u8], at: usize) -> bool {
-    let Some((def_start, header)) = enclosing_def(src, lexed, at) else {
+    let Some((def_start, params)) = params(src, lexed, at) else {
         return false;
     };
-    let text = &src[header];
-    let Some(open) = text.iter().position(|&b| b == b'(') else {
-        return false;
-    };
-    let params: Vec<&[u8]> = text[open + 1..]
-        .split(|&b| b == b',' || b == b')')
-        .map(|p| {
-            let p = p.trim_ascii();
-            let p = p.strip_prefix(b"*").unwrap_or(p);
-            let end = p
-                .iter()
-                .position(|&b| !python::is_ident(b))
-                .unwrap_or(p.len());
-            &p[..end]
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
+    let params: Vec<&[u8]> = params.iter().map(Vec::as_slice).collect();
     if !params.contains(&name) {
         return false;
     }
@@ -254,6 +242,28 @@ fn is_handler_param(src: &[u8], lexed: &Lexed, name: &[u8], at: usize) -> bool {
         from = starts[k];
     }
     handler_decorator().is_match(&src[from..def_start])
+}
+
+/// The start of the innermost `def` holding `at`, and its parameter names.
+fn params(src: &[u8], lexed: &Lexed, at: usize) -> Option<(usize, Vec<Vec<u8>>)> {
+    let (def_start, header) = enclosing_def(src, lexed, at)?;
+    let text = &src[header];
+    let open = text.iter().position(|&b| b == b'(')?;
+    let names = text[open + 1..]
+        .split(|&b| b == b',' || b == b')')
+        .map(|p| {
+            let p = p.trim_ascii();
+            let p = p.strip_prefix(b"*").unwrap_or(p);
+            let p = p.strip_prefix(b"*").unwrap_or(p);
+            let end = p
+                .iter()
+                .position(|&b| !python::is_ident(b))
+                .unwrap_or(p.len());
+            p[..end].to_vec()
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some((def_start, names))
 }
 
 /// The start of the innermost `def` line holding `at`, and its header (up to the `:`).
@@ -380,6 +390,10 @@ mod tests {
             "if a:\n    s = f(x)\nelse:\n    s = 'ok'\nsink(s)\n"
         ));
         assert!(!sink_constant("s = ''\ns += f(x)\nsink(s)\n"));
+        // A parameter reassigned a literal on one path still brings the caller's value.
+        assert!(!sink_constant(
+            "def f(s=None):\n    if not s:\n        s = 'x'\n    sink(s)\n"
+        ));
     }
 
     #[test]
