@@ -91,6 +91,8 @@ struct Rules {
     entropy: BTreeMap<String, f64>,
     /// User patterns with their origin (`file:line:column`).
     patterns: Vec<(PatternSpec, String)>,
+    /// The `test_code` key (`None`: the built-in policy, see `rules::testcode`).
+    test_code: Option<std::sync::Arc<crate::rules::testcode::TestCode>>,
 }
 
 /// The file as written: every key optional, unknown keys rejected.
@@ -121,6 +123,8 @@ struct FileConfig {
     server: ServerPolicy,
     #[serde(default)]
     only: Vec<Kind>,
+    #[serde(default)]
+    test_code: Option<TestCodeConfig>,
 }
 
 /// The `server` key: what the server-side hooks (`pre-receive`, `update`) let a pushed
@@ -164,6 +168,36 @@ impl Default for ServerPolicy {
             repository_may: Self::default_loosen(),
         }
     }
+}
+
+/// The test-code policy of the `test_code` key (`None` when the key is absent: the built-in
+/// one applies).
+fn test_code_policy(
+    key: Option<TestCodeConfig>,
+) -> Result<Option<std::sync::Arc<crate::rules::testcode::TestCode>>> {
+    let Some(t) = key else { return Ok(None) };
+    let globs = t.paths.unwrap_or_else(|| {
+        crate::rules::testcode::DEFAULT_GLOBS
+            .iter()
+            .map(|g| (*g).to_string())
+            .collect()
+    });
+    let policy =
+        crate::rules::testcode::TestCode::new(&globs, t.severity.unwrap_or(Severity::Warning))?;
+    Ok(Some(std::sync::Arc::new(policy)))
+}
+
+/// The `test_code` key: which paths are tests, and what a blocking Python finding there
+/// becomes (see `rules::testcode`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestCodeConfig {
+    /// Globs of test paths (default: `rules::testcode::DEFAULT_GLOBS`); `[]` turns it off.
+    #[serde(default)]
+    paths: Option<Vec<String>>,
+    /// The severity (default `warning`).
+    #[serde(default)]
+    severity: Option<Severity>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -317,6 +351,7 @@ impl Config {
             entropy_min: file.entropy.min,
             entropy: file.entropy.patterns,
             patterns,
+            test_code: test_code_policy(file.test_code).with_context(|| at("test_code", ""))?,
         };
         // Validate ids and user patterns now, so that a bad file fails before any scanning.
         let all = self.all_patterns()?;
@@ -385,8 +420,11 @@ impl Config {
         });
         for p in &mut all {
             if let Some(s) = self.rules.severity.get(p.id()) {
+                // An explicit severity covers the pattern's tainted matches too.
                 p.spec.severity = *s;
+                p.spec.tainted_severity = None;
             }
+            p.test_code.clone_from(&self.rules.test_code);
             if let Some(min) = self.rules.entropy_min {
                 if p.spec.kind == Kind::Secret {
                     p.spec.min_entropy = Some(p.spec.min_entropy.map_or(min, |own| own.max(min)));

@@ -45,6 +45,8 @@ fn notebook_findings_carry_cell_and_line_within_the_cell() {
     let got = locations(&report);
     let want = [
         ("github-token", "cell 3", 2, 8),
+        // The cell's requests call has no timeout (a warning).
+        ("requests-no-timeout", "cell 3", 3, 5),
         ("github-token", "cell 3 output", 2, 13),
         ("exec-user-input", "cell 4", 1, 1),
         ("github-token", "cell 4 output", 2, 38),

@@ -13,6 +13,7 @@ pub mod deps;
 pub mod eol;
 pub mod pypi;
 pub mod python;
+pub mod taint;
 
 use std::cell::OnceCell;
 use std::ops::Range;
@@ -45,6 +46,9 @@ pub struct Match {
     pub span: Range<usize>,
     /// Byte span of the secret (the capture group).
     pub secret: Range<usize>,
+    /// Whether the pattern's `tainted` group holds data from outside the program (see
+    /// [`taint`]): such a match is reported at the pattern's `tainted_severity`.
+    pub tainted: bool,
 }
 
 /// A set of patterns compiled for matching.
@@ -391,10 +395,14 @@ impl Matcher {
                 if !code.keeps(pattern, spans, flow) {
                     continue;
                 }
+                let Some(tainted) = code.taint_gates(&caps, start) else {
+                    continue;
+                };
                 let m = Match {
                     pattern: p,
                     span: start + whole.start()..start + whole.end(),
                     secret: start + secret.start()..start + secret.end(),
+                    tainted,
                 };
                 if matches.last() != Some(&m) {
                     matches.push(m);
@@ -495,26 +503,31 @@ impl Matcher {
         if !matches.iter().any(is_generic) {
             return;
         }
-        // The specific spans merged into disjoint ranges in order: each generic match is then
-        // checked by a binary search (a degenerate file may hold many of both).
-        let mut specific: Vec<Range<usize>> = Vec::new();
-        let mut spans: Vec<Range<usize>> = matches
+        // A generic match yields only to a specific match of its own kind (a Python pattern
+        // spanning a call does not hide a generic secret inside it). The specific spans of each
+        // kind are merged into disjoint ranges in order: each generic match is then checked by
+        // a binary search (a degenerate file may hold many of both).
+        let kind = |m: &Match| self.patterns[m.pattern].spec.kind;
+        let mut spans: Vec<(Kind, Range<usize>)> = matches
             .iter()
             .filter(|m| !is_generic(m))
-            .map(|m| m.secret.clone())
+            .map(|m| (kind(m), m.secret.clone()))
             .collect();
-        spans.sort_unstable_by_key(|r| r.start);
-        for r in spans {
+        spans.sort_unstable_by_key(|(k, r)| (*k as u8, r.start));
+        let mut specific: Vec<(Kind, Range<usize>)> = Vec::new();
+        for (k, r) in spans {
             match specific.last_mut() {
-                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-                _ => specific.push(r),
+                Some((lk, last)) if *lk == k && r.start < last.end => last.end = last.end.max(r.end),
+                _ => specific.push((k, r)),
             }
         }
-        let overlaps = |m: &Range<usize>| {
-            let i = specific.partition_point(|s| s.end <= m.start);
-            specific.get(i).is_some_and(|s| s.start < m.end)
+        let overlaps = |k: Kind, m: &Range<usize>| {
+            let i = specific.partition_point(|(sk, s)| (*sk as u8, s.end) <= (k as u8, m.start));
+            specific
+                .get(i)
+                .is_some_and(|(sk, s)| *sk == k && s.start < m.end)
         };
-        matches.retain(|m| !is_generic(m) || !overlaps(&m.secret));
+        matches.retain(|m| !is_generic(m) || !overlaps(kind(m), &m.secret));
     }
 }
 
@@ -548,6 +561,27 @@ impl<'a> CodeView<'a> {
 
     fn lexed(&self) -> &python::Lexed {
         self.lexed.get_or_init(|| python::lex(self.bytes))
+    }
+
+    /// Whether the code in `expr` carries data from outside the program (Python files only).
+    fn tainted(&self, expr: Range<usize>) -> bool {
+        self.python && taint::tainted(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
+    }
+
+    /// The gates of the `dynamic` and `tainted` groups of a match found at `start`: `None`
+    /// when its `dynamic` group is a constant (no finding), else whether its `tainted` group
+    /// carries outside data.
+    fn taint_gates(&self, caps: &regex::bytes::Captures<'_>, start: usize) -> Option<bool> {
+        let at = |m: regex::bytes::Match<'_>| start + m.start()..start + m.end();
+        if caps.name("dynamic").is_some_and(|d| self.constant(at(d))) {
+            return None;
+        }
+        Some(caps.name("tainted").is_some_and(|t| self.tainted(at(t))))
+    }
+
+    /// Whether the code in `expr` is built from literals and constants only (Python files).
+    fn constant(&self, expr: Range<usize>) -> bool {
+        self.python && taint::constant(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
     }
 
     /// Whether a match at `span` starts on code (its first non-blank byte).
@@ -608,6 +642,7 @@ fn whole_file_match(pattern: usize) -> Match {
         pattern,
         span: 0..0,
         secret: 0..0,
+        tainted: false,
     }
 }
 

@@ -93,6 +93,14 @@ pub fn nearest_assignment(
     name: Range<usize>,
     at: usize,
 ) -> Option<Range<usize>> {
+    assignments(src, lexed, name, at).pop()
+}
+
+/// Every assignment to the name at `name` before `at` in the same scope, in source order:
+/// the right-hand sides of `name = ...`, `name: T = ...` and augmented assignments
+/// (`name += ...`), with the scope rules of [`nearest_assignment`].
+#[must_use]
+pub fn assignments(src: &[u8], lexed: &Lexed, name: Range<usize>, at: usize) -> Vec<Range<usize>> {
     let name = &src[name];
     let starts = lexed.logical_starts();
     let here = starts.partition_point(|&s| s <= at).saturating_sub(1);
@@ -117,7 +125,7 @@ pub fn nearest_assignment(
             }
         }
     }
-    let mut found = None;
+    let mut found = Vec::new();
     // Starting mid-scope (at the bound), lines deeper than the call may belong to a nested
     // function whose header lies above the bound: skip them until the call's level.
     let mut nested: Option<usize> = (scope_start == floor && floor > 0).then_some(call_indent);
@@ -146,7 +154,7 @@ pub fn nearest_assignment(
         }
         for stmt in statements(src, lexed, first..end) {
             if let Some(rhs) = assignment_rhs(src, stmt, name) {
-                found = Some(rhs);
+                found.push(rhs);
             }
         }
     }
@@ -158,7 +166,7 @@ const MAX_FLOW_LINES: usize = 2000;
 
 /// Indentation width (bytes of spaces and tabs) of the line starting at `start`, and the
 /// offset of its first other byte.
-fn indent(src: &[u8], start: usize) -> (usize, usize) {
+pub(crate) fn indent(src: &[u8], start: usize) -> (usize, usize) {
     let mut i = start;
     while i < src.len() && (src[i] == b' ' || src[i] == b'\t') {
         i += 1;
@@ -166,11 +174,11 @@ fn indent(src: &[u8], start: usize) -> (usize, usize) {
     (i - start, i)
 }
 
-fn is_blank(src: &[u8], first: usize) -> bool {
+pub(crate) fn is_blank(src: &[u8], first: usize) -> bool {
     matches!(src.get(first), None | Some(b'\n' | b'\r' | b'#'))
 }
 
-fn is_def(src: &[u8], first: usize) -> bool {
+pub(crate) fn is_def(src: &[u8], first: usize) -> bool {
     let rest = &src[first..];
     ["def ", "async def ", "class "]
         .iter()
@@ -209,6 +217,11 @@ fn assignment_rhs(src: &[u8], stmt: Range<usize>, name: &[u8]) -> Option<Range<u
     if text.get(i) == Some(&b':') {
         // An annotation: `name: str = ...`.
         i = i + 1 + memchr::memchr(b'=', &text[i + 1..])?;
+    } else if text.get(i + 1) == Some(&b'=')
+        && text.get(i).is_some_and(|b| b"+-*/%|&^@".contains(b))
+    {
+        // An augmented assignment: `name += ...`.
+        i += 1;
     }
     if text.get(i) != Some(&b'=') || text.get(i + 1) == Some(&b'=') {
         return None;
@@ -520,7 +533,7 @@ const PLAIN: [bool; 256] = {
     table
 };
 
-fn is_ident(b: u8) -> bool {
+pub(crate) fn is_ident(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 

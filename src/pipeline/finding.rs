@@ -274,11 +274,22 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 )
             },
         );
+        // A typosquat names the project it imitates.
+        let pattern_name = match full.validator {
+            Some(crate::rules::validate::Validator::PypiTyposquat) => {
+                let secret = String::from_utf8_lossy(secret_bytes);
+                crate::matcher::pypi::typosquat_target(&secret).map_or_else(
+                    || pattern.name.clone(),
+                    |t| format!("{} (did you mean `{t}`?)", pattern.name),
+                )
+            }
+            _ => pattern.name.clone(),
+        };
         out.push(Finding {
             pattern_id: pattern.id.clone(),
-            pattern_name: pattern.name.clone(),
+            pattern_name,
             kind: pattern.kind,
-            severity: pattern.severity,
+            severity: full.severity_at(&chunk.path, m.tainted),
             path: chunk.path.clone(),
             extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,

@@ -5,6 +5,7 @@
 pub mod entropy;
 pub mod pattern;
 pub mod placeholder;
+pub mod testcode;
 pub mod validate;
 
 /// A YAML error as one line: message and, when known, line and column (for pattern files and

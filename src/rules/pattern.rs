@@ -13,6 +13,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 
+use crate::rules::testcode::TestCode;
 use crate::rules::validate::Validator;
 
 mod embedded {
@@ -183,6 +184,11 @@ pub struct PatternSpec {
     /// starts with this regex.
     #[serde(default)]
     pub flow_sources: Option<String>,
+    /// The severity of a match whose capture group named `tainted` holds data from outside
+    /// the program (user input, arguments, environment, request data; see `matcher::taint`):
+    /// the pattern's own `severity` applies to the other matches.
+    #[serde(default)]
+    pub tainted_severity: Option<Severity>,
     /// A file-level condition (see [`ContextSpec`]).
     #[serde(default)]
     pub context: Option<ContextSpec>,
@@ -294,6 +300,8 @@ pub struct Pattern {
     unless: OnceLock<Option<Regex>>,
     flow: OnceLock<Option<Regex>>,
     context_regex: OnceLock<Option<Regex>>,
+    /// The test-code policy from the configuration (`None`: the built-in one).
+    pub test_code: Option<std::sync::Arc<TestCode>>,
 }
 
 impl Pattern {
@@ -345,6 +353,28 @@ impl Pattern {
     fn docs(&self) -> Option<&'static Docs> {
         let (file, index) = self.docs_at?;
         embedded_docs().get(file)?.get(index)
+    }
+
+    /// The severity of a match at `path`: `tainted_severity` for a match whose `tainted` group
+    /// carries outside data, else `severity`; a blocking Python code finding in test code
+    /// (see [`TestCode`]) is lowered to the test-code severity.
+    #[must_use]
+    pub fn severity_at(&self, path: &str, tainted: bool) -> Severity {
+        let own = match self.spec.tainted_severity {
+            Some(s) if tainted => s,
+            _ => self.spec.severity,
+        };
+        if own == Severity::Error && self.spec.kind == Kind::Python && self.region() == Region::Code
+        {
+            let policy: &TestCode = match self.test_code.as_deref() {
+                Some(own) => own,
+                None => TestCode::builtin(),
+            };
+            if policy.holds(path) {
+                return policy.severity;
+            }
+        }
+        own
     }
 
     /// Whether this pattern applies to `path` (always, when it has no globs).
@@ -568,6 +598,11 @@ fn check(
     if compile_now {
         check_aux_regexes(&spec, &mut problems);
     }
+    if spec.tainted_severity.is_some() && !spec.regex.contains("(?P<tainted>") {
+        problems.push(
+            "tainted_severity needs a capture group named `tainted` in the regex".to_string(),
+        );
+    }
     if spec.flow_sources.is_some() && !spec.regex.contains("(?P<flow>") {
         problems.push("flow_sources needs a capture group named `flow` in the regex".to_string());
     }
@@ -630,6 +665,7 @@ fn check(
         unless: OnceLock::new(),
         flow: OnceLock::new(),
         context_regex: OnceLock::new(),
+        test_code: None,
     })
 }
 
