@@ -297,7 +297,7 @@ impl Config {
         };
         for (key, globs) in [("exclude", &file.exclude), ("include", &file.include)] {
             for g in globs {
-                if let Err(e) = check_glob(&self.root, g) {
+                if let Err(e) = crate::pipeline::filter::check_glob(&self.root, g) {
                     bail!("{}: bad {key} glob {g:?}: {e}", at(key, g));
                 }
             }
@@ -448,21 +448,6 @@ impl Config {
         };
         !self.rules.disable.iter().any(hits) || self.rules.enable.iter().any(hits)
     }
-}
-
-/// Checks a gitignore-style glob. `ignore` accepts some broken globs (an unclosed `[`) as
-/// literal text; globset rejects them, and a glob that cannot mean what was written is an error.
-fn check_glob(root: &Path, glob: &str) -> Result<(), String> {
-    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
-    b.add_line(None, glob).map_err(|e| e.to_string())?;
-    b.build().map_err(|e| e.to_string())?;
-    let bare = glob.strip_prefix('!').unwrap_or(glob);
-    let bare = bare.trim_start_matches('/').trim_end_matches('/');
-    globset::GlobBuilder::new(bare)
-        .literal_separator(true)
-        .build()
-        .map(|_| ())
-        .map_err(|e| e.kind().to_string())
 }
 
 /// The directory a run starts from: `start` itself, or its parent for a file or `-`.

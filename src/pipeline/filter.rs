@@ -30,10 +30,7 @@ impl PathFilter {
         for g in flag_excludes {
             // The same check as the configuration's globs: `--exclude '['` was accepted (and
             // excluded nothing) while `exclude: ['[']` was an error.
-            let mut one = GitignoreBuilder::new(first_root);
-            one.add_line(None, g)
-                .and_then(|b| b.build().map(drop))
-                .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
+            check_glob(first_root, g).map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
             flags
                 .add_line(None, g)
                 .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
@@ -102,4 +99,19 @@ impl PathFilter {
             _ => true,
         }
     }
+}
+
+/// Checks a gitignore-style glob. `ignore` accepts some broken globs (an unclosed `[`) as
+/// literal text; globset rejects them, and a glob that cannot mean what was written is an error.
+pub fn check_glob(root: &Path, glob: &str) -> Result<(), String> {
+    let mut b = ignore::gitignore::GitignoreBuilder::new(root);
+    b.add_line(None, glob).map_err(|e| e.to_string())?;
+    b.build().map_err(|e| e.to_string())?;
+    let bare = glob.strip_prefix('!').unwrap_or(glob);
+    let bare = bare.trim_start_matches('/').trim_end_matches('/');
+    globset::GlobBuilder::new(bare)
+        .literal_separator(true)
+        .build()
+        .map(|_| ())
+        .map_err(|e| e.kind().to_string())
 }

@@ -70,7 +70,9 @@ pub fn finding(f: &Finding, opts: Options) -> Value {
         "column": f.column,
         "end_line": f.end_line,
         "secret": f.shown_secret(opts.show_secrets),
-        "redacted": !opts.show_secrets,
+        // Whether anything in `secret` or `snippet` is hidden (text that is not a secret, such
+        // as a Python construct, is shown as it is).
+        "redacted": !opts.show_secrets && (!f.secret_hidden.is_empty() || !f.snippet_hidden.is_empty()),
         "snippet": f.shown_snippet(opts.show_secrets),
         "fingerprint": f.fingerprint,
         "source": match &f.provenance {
