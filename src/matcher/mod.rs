@@ -517,7 +517,9 @@ impl Matcher {
         let mut specific: Vec<(Kind, Range<usize>)> = Vec::new();
         for (k, r) in spans {
             match specific.last_mut() {
-                Some((lk, last)) if *lk == k && r.start < last.end => last.end = last.end.max(r.end),
+                Some((lk, last)) if *lk == k && r.start < last.end => {
+                    last.end = last.end.max(r.end)
+                }
                 _ => specific.push((k, r)),
             }
         }
