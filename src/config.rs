@@ -320,8 +320,7 @@ impl Config {
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;
         }
-        self.server = file.server.clone();
-        self.only = file.only.clone();
+        (self.server, self.only) = (file.server.clone(), file.only.clone());
         for (key, value) in file
             .entropy
             .min

@@ -518,7 +518,7 @@ impl Matcher {
         for (k, r) in spans {
             match specific.last_mut() {
                 Some((lk, last)) if *lk == k && r.start < last.end => {
-                    last.end = last.end.max(r.end)
+                    last.end = last.end.max(r.end);
                 }
                 _ => specific.push((k, r)),
             }

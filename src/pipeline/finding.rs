@@ -105,6 +105,20 @@ impl Finding {
     }
 }
 
+/// A pattern's name as a finding shows it: a typosquat names the project it imitates.
+fn shown_name(full: &crate::rules::pattern::Pattern, secret: &[u8]) -> String {
+    match full.validator {
+        Some(crate::rules::validate::Validator::PypiTyposquat) => {
+            let secret = String::from_utf8_lossy(secret);
+            crate::matcher::pypi::typosquat_target(&secret).map_or_else(
+                || full.spec.name.clone(),
+                |t| format!("{} (did you mean `{t}`?)", full.spec.name),
+            )
+        }
+        _ => full.spec.name.clone(),
+    }
+}
+
 /// `text` with each of the `ranges` (in order, disjoint, on character boundaries) redacted.
 fn hide(text: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -274,17 +288,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 )
             },
         );
-        // A typosquat names the project it imitates.
-        let pattern_name = match full.validator {
-            Some(crate::rules::validate::Validator::PypiTyposquat) => {
-                let secret = String::from_utf8_lossy(secret_bytes);
-                crate::matcher::pypi::typosquat_target(&secret).map_or_else(
-                    || pattern.name.clone(),
-                    |t| format!("{} (did you mean `{t}`?)", pattern.name),
-                )
-            }
-            _ => pattern.name.clone(),
-        };
+        let pattern_name = shown_name(full, secret_bytes);
         out.push(Finding {
             pattern_id: pattern.id.clone(),
             pattern_name,
