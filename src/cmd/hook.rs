@@ -92,8 +92,9 @@ pub fn run(args: &HookArgs) -> u8 {
 pub fn scan_staged(out: &OutputArgs) -> Result<u8> {
     let started = Instant::now();
     let config = super::scan::load_config(out, Path::new("."))?;
-    let changes = staged::read(config.max_file_size)?;
+    let max_file_size = config.max_file_size;
     let gate = Gatekeeper::new(config, |_| true)?;
+    let changes = staged::read(max_file_size, &|old, new| gate.same_rules(old, new))?;
     let report = gate.scan(changes, started);
     let code = super::scan::emit(
         &report,
@@ -151,7 +152,25 @@ impl Gatekeeper {
         } else {
             chunks.par_iter().map(|c| self.scan_chunk(c)).collect()
         };
-        Self::report(results, changes.too_large, started)
+        let too_large = self.unscanned(root, changes.too_large);
+        Self::report(results, too_large, started)
+    }
+
+    /// The files over the size limit that the configuration does not exclude. The gate does
+    /// not let them through unscanned: [`Gatekeeper::report`] turns each into an error.
+    fn unscanned(&self, root: Option<&Path>, too_large: Vec<(String, u64)>) -> Vec<(String, u64)> {
+        too_large
+            .into_iter()
+            .filter(|(path, _)| root.is_none_or(|r| self.filter.keep(&r.join(path), false)))
+            .collect()
+    }
+
+    /// Whether a file moved from `old` to `new` (paths from the top of the work tree) is
+    /// scanned under the same rules at both: not excluded at one only, and matched alike.
+    fn same_rules(&self, old: &str, new: &str) -> bool {
+        let root = &self.config.root;
+        self.filter.keep(&root.join(old), false) == self.filter.keep(&root.join(new), false)
+            && self.scanner.same_rules(old, new)
     }
 
     /// Whether the configuration's path filter keeps a chunk (whose path is relative to the
@@ -164,7 +183,13 @@ impl Gatekeeper {
     fn scan_chunk(&self, chunk: &Chunk<'_>) -> Scanned {
         let (outcome, errors) = self.scanner.scan(chunk);
         let outcome = match outcome {
-            Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
+            Outcome::Scanned(mut found) => {
+                // A pushed commit's message is checked for secrets, as commit-msg does.
+                if chunk.path == push::MESSAGE_PATH {
+                    found.retain(|f| f.kind == Kind::Secret);
+                }
+                Some(self.suppressor.filter(chunk, found))
+            }
             Outcome::Binary => None,
         };
         Scanned {
@@ -196,6 +221,14 @@ impl Gatekeeper {
                     report.suppressed.extend(suppressed);
                 }
             }
+        }
+        // A gate never lets a file through unscanned: one over the size limit blocks.
+        for (path, size) in &too_large {
+            report.summary.errors.push(format!(
+                "{path} ({}) is over max_file_size and was not scanned, so it cannot pass: \
+                 raise max_file_size in .pyguard.yaml, or exclude the path",
+                crate::report::human_bytes(*size)
+            ));
         }
         report.summary.skipped_large = too_large;
         report.summary.skipped_large.sort();
@@ -282,7 +315,15 @@ fn pre_commit(gate_kind: Gate) -> Result<u8> {
             .context("failed to start a thread")?
     };
     let mut sent = 0;
-    let read = staged::read_each(max_file_size, &mut |root, chunk| {
+    // A rename is judged against the patterns, so it waits for them; few commits have one.
+    let same_rules = |old: &str, new: &str| {
+        shared
+            .gate
+            .wait()
+            .as_ref()
+            .is_ok_and(|g| g.same_rules(old, new))
+    };
+    let read = staged::read_each(max_file_size, &same_rules, &mut |root, chunk| {
         // The worker holds the receiver until this function returns.
         let _ = tx.send((sent, root.map(Path::to_path_buf), chunk));
         sent += 1;
@@ -302,9 +343,10 @@ fn pre_commit(gate_kind: Gate) -> Result<u8> {
     );
     results.sort_by_key(|(order, _)| *order);
     note_stale_baseline(gate);
+    let too_large = gate.unscanned(changes.workdir.as_deref(), changes.too_large);
     let report = Gatekeeper::report(
         results.into_iter().map(|(_, scanned)| scanned).collect(),
-        changes.too_large,
+        too_large,
         started,
     );
     verdict(&report, gate, gate_kind)
@@ -359,11 +401,14 @@ fn pre_push(remote: &str) -> Result<u8> {
         .context("failed to read the pushed refs from standard input")?;
     let updates = push::parse_updates(&input)?;
     let config = Gatekeeper::load()?;
-    let changes = push::read(remote, &updates, config.max_file_size)?;
+    let max_file_size = config.max_file_size;
+    let gate = Gatekeeper::new(config, |_| true)?;
+    let changes = push::read(remote, &updates, max_file_size, &|old, new| {
+        gate.same_rules(old, new)
+    })?;
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
         return Ok(0);
     }
-    let gate = Gatekeeper::new(config, |_| true)?;
     let report = gate.scan(changes, started);
     verdict(&report, &gate, Gate::Push)
 }
