@@ -285,3 +285,63 @@ fn an_allow_marker_inside_a_string_literal_does_not_suppress() {
     sb.ok(&repo, &["add", "-A"]);
     passes(&sb.git(&repo, &["commit", "-q", "-m", "allowed"]));
 }
+
+#[test]
+fn pre_push_scans_tagged_blobs_and_trees_and_commit_messages() {
+    // A tag of a blob or a tree carries no commit, so it was pushed unchecked; commit
+    // messages were only checked by commit-msg, which --no-verify skips.
+    let sb = Sandbox::new();
+    let (repo, remote) = with_remote(&sb);
+    std::fs::write(sb.path("leak.txt"), format!("token = {TOKEN}\n")).unwrap();
+    let blob = sb.ok(
+        &repo,
+        &["hash-object", "-w", sb.path("leak.txt").to_str().unwrap()],
+    );
+    sb.ok(&repo, &["tag", "blobtag", blob.trim()]);
+    let shown = blocked_push(&sb, &repo, &remote, &["blobtag"]);
+    assert!(shown.contains("error[github-token]"), "{shown}");
+    // A tree holding it, tagged with an annotated tag.
+    let tree = {
+        let entry = format!("100644 blob {}\tleak.txt\n", blob.trim());
+        std::fs::write(repo.join(".git/tmp-tree"), entry).unwrap();
+        let out = std::process::Command::new("sh")
+            .current_dir(&repo)
+            .args(["-c", "git mktree < .git/tmp-tree"])
+            .env("HOME", &sb.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    sb.ok(&repo, &["tag", "-a", "treetag", "-m", "tree", &tree]);
+    let shown = blocked_push(&sb, &repo, &remote, &["treetag"]);
+    assert!(shown.contains("leak.txt"), "{shown}");
+    // A token in the message of a pushed commit (committed with --no-verify).
+    write_tree(&repo, &[("b.py", "b = 2\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    sb.ok(
+        &repo,
+        &[
+            "commit",
+            "-q",
+            "--no-verify",
+            "-m",
+            &format!("fix\n\nused {TOKEN}\n"),
+        ],
+    );
+    let shown = blocked_push(&sb, &repo, &remote, &["main"]);
+    assert!(shown.contains("(commit message)"), "{shown}");
+    // Python patterns do not apply to messages.
+    sb.ok(&repo, &["reset", "-q", "--hard", "HEAD~1"]);
+    sb.ok(
+        &repo,
+        &[
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "DEBUG = True and exec(input())",
+        ],
+    );
+    passes(&sb.git(&repo, &["push", "-q", "origin", "main"]));
+}
