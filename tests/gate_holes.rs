@@ -345,3 +345,33 @@ fn pre_push_scans_tagged_blobs_and_trees_and_commit_messages() {
     );
     passes(&sb.git(&repo, &["push", "-q", "origin", "main"]));
 }
+
+#[test]
+fn a_sparse_index_is_read_and_a_clean_commit_passes() {
+    // With index.sparse the index holds directory entries; the gate declined the format and
+    // libgit2 cannot read it, so every commit was blocked, clean or not.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(
+        &repo,
+        &[
+            ("app/a.py", "a = 1\n"),
+            ("lib/deep/b.py", "b = 2\n"),
+            ("top.py", "t = 3\n"),
+        ],
+    );
+    commit_unchecked(&sb, &repo, "base");
+    sb.ok(
+        &repo,
+        &["sparse-checkout", "set", "--cone", "--sparse-index", "app"],
+    );
+    let listed = sb.ok(&repo, &["ls-files", "--sparse"]);
+    assert!(listed.contains("lib/\n"), "not a sparse index: {listed}");
+    write_tree(&repo, &[("app/a.py", "a = 1\nb = 2\n")]);
+    sb.ok(&repo, &["add", "app/a.py"]);
+    passes(&sb.git(&repo, &["commit", "-q", "-m", "clean"]));
+    // A token in the sparse checkout is still blocked.
+    write_tree(&repo, &[("app/a.py", &format!("a = '{TOKEN}'\n"))]);
+    let shown = blocked_commit(&sb, &repo, 1);
+    assert!(shown.contains("app/a.py:1"), "{shown}");
+}

@@ -11,7 +11,8 @@
 //! Two ways to the same answer. The fast path does what git does: it reads the index file
 //! itself ([`super::index`]) and skips every directory whose cache-tree id equals HEAD's, so a
 //! small change in a large repository reads a handful of tree objects; blobs and line diffs
-//! still come from libgit2. A new file is a rename of a deleted one when they share the same
+//! still come from libgit2. A sparse index's directory entries are compared with HEAD's tree
+//! the same way (libgit2 cannot read a sparse index at all). A new file is a rename of a deleted one when they share the same
 //! blob, or when at least half of its lines are unchanged from it; then only its changed lines
 //! count as added. Whatever the fast path does not handle (an index it declines, very many
 //! possible rename pairs) goes to libgit2's full tree-to-index diff. Tests check that both
@@ -287,6 +288,12 @@ impl Walk<'_> {
                 return Ok(());
             }
         }
+        // A sparse index records a directory outside the sparse checkout as one entry.
+        if let [entry] = &index.entries[range.clone()] {
+            if entry.mode & 0o170_000 == 0o040_000 {
+                return self.sparse(dir, head, entry.oid);
+            }
+        }
         let mut head_entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
         if let Some(h) = head {
             let tree = self
@@ -366,6 +373,62 @@ impl Walk<'_> {
             } else {
                 [dir, b"/", name].concat()
             };
+            if mode == MODE_TREE {
+                self.gone_tree(oid, &path)?;
+            } else if mode & 0o170_000 == 0o100_000 {
+                self.deleted.push((oid, path));
+            }
+        }
+        Ok(())
+    }
+
+    /// Compares a sparse directory entry (the staged tree `staged` of `dir`) with HEAD's tree
+    /// there: usually the same id; otherwise tree against tree, down to the files that differ.
+    fn sparse(&mut self, dir: &[u8], head: Option<Oid>, staged: Oid) -> Result<()> {
+        if head == Some(staged) {
+            return Ok(());
+        }
+        let mut head_entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
+        if let Some(h) = head {
+            for e in &self
+                .repo
+                .find_tree(h)
+                .context("failed to read a tree of HEAD")?
+            {
+                head_entries.insert(e.name_bytes().to_vec(), (e.id(), e.filemode()));
+            }
+        }
+        let tree = self
+            .repo
+            .find_tree(staged)
+            .context("failed to read a sparse directory's tree")?;
+        for e in &tree {
+            let name = e.name_bytes();
+            let path = [dir, b"/", name].concat();
+            let before = head_entries.remove(name);
+            if e.filemode() == MODE_TREE {
+                let sub = before.filter(|(_, m)| *m == MODE_TREE).map(|(oid, _)| oid);
+                self.sparse(&path, sub, e.id())?;
+                if let Some((oid, mode)) = before.filter(|(_, m)| *m != MODE_TREE) {
+                    if mode & 0o170_000 == 0o100_000 {
+                        self.deleted.push((oid, [dir, b"/", name].concat()));
+                    }
+                }
+            } else if e.filemode() & 0o170_000 == 0o100_000 {
+                let old = before
+                    .filter(|(_, m)| m & 0o170_000 == 0o100_000)
+                    .map(|(oid, _)| oid);
+                if old != Some(e.id()) {
+                    self.changes.push(Change {
+                        path,
+                        old,
+                        new: e.id(),
+                    });
+                }
+            }
+        }
+        for (name, (oid, mode)) in head_entries {
+            let path = [dir, b"/", &name].concat();
             if mode == MODE_TREE {
                 self.gone_tree(oid, &path)?;
             } else if mode & 0o170_000 == 0o100_000 {
