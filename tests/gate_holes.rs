@@ -375,3 +375,62 @@ fn a_sparse_index_is_read_and_a_clean_commit_passes() {
     let shown = blocked_commit(&sb, &repo, 1);
     assert!(shown.contains("app/a.py:1"), "{shown}");
 }
+
+#[test]
+fn commit_msg_judges_the_message_git_will_keep() {
+    // With -F and the default cleanup git keeps a scissors line and what follows it, so a
+    // token there was committed; with --cleanup=strip git removes `#` lines, yet a token on
+    // one blocked.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let below = format!(
+        "subject\n\n# ------------------------ >8 ------------------------\nused {TOKEN}\n"
+    );
+    std::fs::write(sb.path("below.txt"), &below).unwrap();
+    let msg = sb.path("below.txt");
+    let out = sb.git(&repo, &["commit", "-F", msg.to_str().unwrap()]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("its message contains 1 secret"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert_eq!(head(&sb, &repo), None);
+    // Cut by git when it truncates at the scissors (--cleanup=scissors, when edited).
+    let out = sb.git(
+        &repo,
+        &[
+            "-c",
+            "core.editor=true",
+            "commit",
+            "-q",
+            "--cleanup=scissors",
+            "-e",
+            "-F",
+            msg.to_str().unwrap(),
+        ],
+    );
+    passes(&out);
+    // A `#` line that --cleanup=strip removes does not block.
+    write_tree(&repo, &[("b.py", "b = 2\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    std::fs::write(sb.path("strip.txt"), format!("second\n# {TOKEN}\n")).unwrap();
+    let strip = sb.path("strip.txt");
+    passes(&sb.git(
+        &repo,
+        &[
+            "commit",
+            "-q",
+            "--cleanup=strip",
+            "-F",
+            strip.to_str().unwrap(),
+        ],
+    ));
+    let kept = sb.ok(&repo, &["log", "-1", "--format=%B"]);
+    assert!(!kept.contains("ghp_"), "{kept}");
+    // The same file under the default cleanup keeps the line: blocked.
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-F", strip.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+}

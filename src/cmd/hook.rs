@@ -27,13 +27,10 @@ use crate::pipeline::suppress::{Suppressed, Suppressor};
 use crate::report::{Format, Report};
 use crate::rules::pattern::Kind;
 use crate::source::git::Changes;
-use crate::source::{push, staged, Chunk, Provenance};
+use crate::source::{message, push, staged, Chunk, Provenance};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
-
-/// The scissors line of `git commit -v`; below it git appends the diff, which is not message.
-const SCISSORS: &str = " ------------------------ >8 ------------------------";
 
 /// What a hook guards, for the messages it prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -377,12 +374,12 @@ fn commit_msg(file: &Path) -> Result<u8> {
     let started = Instant::now();
     let text = std::fs::read(file)
         .with_context(|| format!("failed to read the commit message {}", file.display()))?;
-    let message = message_part(&text);
+    let message = message::kept(&text, &message::mode());
     // People paste tokens into messages; Python patterns make no sense there.
     let gate = Gatekeeper::new(Gatekeeper::load()?, |p| p.spec.kind == Kind::Secret)?;
     let chunk = Chunk::new(
         crate::source::fs::display(file),
-        message.to_vec(),
+        message,
         Provenance::CommitMessage,
     );
     let changes = Changes {
@@ -411,21 +408,6 @@ fn pre_push(remote: &str) -> Result<u8> {
     }
     let report = gate.scan(changes, started);
     verdict(&report, &gate, Gate::Push)
-}
-
-/// The message part of a commit message file: everything above `git commit -v`'s scissors line
-/// (the diff below it may show a secret being removed).
-fn message_part(text: &[u8]) -> &[u8] {
-    let mut start = 0;
-    for line in text.split_inclusive(|&b| b == b'\n') {
-        let body = line.strip_suffix(b"\n").unwrap_or(line);
-        // Any comment character (core.commentChar) precedes the scissors.
-        if body.len() > SCISSORS.len() && body.ends_with(SCISSORS.as_bytes()) {
-            return &text[..start];
-        }
-        start += line.len();
-    }
-    text
 }
 
 /// Prints nothing for a clean change; otherwise the report and, when it blocks, what to do.
@@ -516,18 +498,4 @@ fn hint(report: &Report, gate: Gate) -> Result<()> {
     err.write_all(text.as_bytes())?;
     err.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::message_part;
-
-    #[test]
-    fn commit_message_stops_at_the_scissors_line() {
-        let text = b"subject\n\nbody\n# ------------------------ >8 ------------------------\ndiff --git\n-secret\n";
-        assert_eq!(message_part(text), b"subject\n\nbody\n");
-        assert_eq!(message_part(b"plain\n"), b"plain\n");
-        let custom = b"s\n; ------------------------ >8 ------------------------\nx\n";
-        assert_eq!(message_part(custom), b"s\n");
-    }
 }

@@ -9,6 +9,7 @@ pub mod history;
 pub mod hooks;
 pub mod index;
 pub mod lines;
+pub mod message;
 pub mod push;
 pub mod staged;
 
