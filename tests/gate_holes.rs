@@ -434,3 +434,41 @@ fn commit_msg_judges_the_message_git_will_keep() {
     let out = sb.git(&repo, &["commit", "-F", strip.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 }
+
+#[test]
+fn install_and_uninstall_keep_a_hook_the_user_edited_and_handle_pre_commit_legacy() {
+    // uninstall removed a pyguard hook the user had edited and install overwrote it; after
+    // `pre-commit install` moved pyguard's hook to pre-commit.legacy, uninstall left it there,
+    // active again once `pre-commit uninstall` put it back.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let hook = repo.join(".git/hooks/pre-commit");
+    let edited = format!("{}echo mine\n", std::fs::read_to_string(&hook).unwrap());
+    std::fs::write(&hook, &edited).unwrap();
+    for cmd in ["install", "uninstall"] {
+        let out = sb.pyguard(&repo).arg(cmd).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {}", text(&out));
+        assert!(text(&out).contains("was edited"), "{cmd}: {}", text(&out));
+        assert_eq!(std::fs::read_to_string(&hook).unwrap(), edited, "{cmd}");
+    }
+    // What `pre-commit install` does: keep the old hook as .legacy and run it.
+    sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    std::fs::remove_file(&hook).unwrap();
+    sb.pyguard(&repo).arg("install").assert().success();
+    let legacy = repo.join(".git/hooks/pre-commit.legacy");
+    std::fs::rename(&hook, &legacy).unwrap();
+    crate::common::git::write_script(
+        &hook,
+        "#!/bin/sh\n# pre-commit framework\n\"$0.legacy\" \"$@\" || exit $?\n",
+        0o755,
+    );
+    // Installing again keeps pyguard where the framework runs it, not chained twice.
+    let out = sb.pyguard(&repo).arg("install").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!repo.join(".git/hooks/pre-commit.pyguard-chained").exists());
+    assert!(legacy.exists());
+    let out = sb.pyguard(&repo).arg("uninstall").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!legacy.exists(), "{}", text(&out));
+    assert!(hook.exists(), "the framework's hook was removed");
+}
