@@ -472,3 +472,38 @@ fn install_and_uninstall_keep_a_hook_the_user_edited_and_handle_pre_commit_legac
     assert!(!legacy.exists(), "{}", text(&out));
     assert!(hook.exists(), "the framework's hook was removed");
 }
+
+#[test]
+fn doctor_tells_when_the_hooks_will_not_run() {
+    // Hooks installed where git does not look: a relative core.hooksPath seen from a linked
+    // worktree, and a global core.hooksPath set later by another tool. Nothing told the user.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    sb.ok(&repo, &["config", "core.hooksPath", ".githooks"]);
+    sb.pyguard(&repo).arg("install").assert().success();
+    // The hooks are not committed, so a linked worktree does not get a copy.
+    std::fs::write(repo.join(".git/info/exclude"), ".githooks/\n").unwrap();
+    write_tree(&repo, &[("a.py", "a = 1\n")]);
+    commit_unchecked(&sb, &repo, "base");
+    let out = sb.pyguard(&repo).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("ok    pre-commit"), "{}", text(&out));
+    // A linked worktree resolves the relative path in itself, where there are no hooks.
+    let wt = sb.path("wt");
+    sb.ok(&repo, &["worktree", "add", "-q", wt.to_str().unwrap()]);
+    let out = sb.pyguard(&wt).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no    pre-commit"), "{}", text(&out));
+    assert!(text(&out).contains("wt/.githooks"), "{}", text(&out));
+    // A global core.hooksPath set by another tool: git ignores .git/hooks.
+    let other = sb.bare_init("other");
+    sb.pyguard(&other).arg("install").assert().success();
+    sb.ok(
+        &other,
+        &["config", "--global", "core.hooksPath", "/nonexistent/hooks"],
+    );
+    let out = sb.pyguard(&other).arg("doctor").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("global git config"), "{}", text(&out));
+    assert!(text(&out).contains("git ignores"), "{}", text(&out));
+}

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with a `run` that returns the exit code. Dispatch only.
 
 pub mod baseline;
+pub mod doctor;
 pub mod explain;
 pub mod history;
 pub mod hook;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(args) => explain::run(&args),
         Command::Install(args) => install::install(&args),
         Command::Uninstall(args) => install::uninstall(&args),
+        Command::Doctor => doctor::run(),
         Command::Hook(args) => Ok(hook::run(&args)),
         Command::History(args) => history::run(&args),
     }

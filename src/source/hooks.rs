@@ -68,6 +68,22 @@ fn level_name(level: ConfigLevel) -> &'static str {
     }
 }
 
+/// The directory git itself runs this worktree's hooks from, as git resolves it
+/// (`git rev-parse --git-path hooks`: `core.hooksPath` from any level, relative to the
+/// worktree that runs the hooks, or the common git directory's `hooks/`), absolute.
+pub fn effective_hooks_dir() -> Result<PathBuf> {
+    let out = git(&["rev-parse", "--git-path", "hooks"])?;
+    if !out.status.success() {
+        bail!(
+            "`git rev-parse --git-path hooks` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+    let cwd = std::env::current_dir().context("cannot tell the current directory")?;
+    Ok(cwd.join(text))
+}
+
 /// The global `core.hooksPath`, if set, with `~/` expanded.
 pub fn global_hooks_path() -> Result<Option<PathBuf>> {
     let out = git(&[
