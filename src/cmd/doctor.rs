@@ -4,6 +4,7 @@
 //! `core.hooksPath` set later by another tool makes git ignore `.git/hooks` altogether.
 //! The directory is asked of git itself, so the answer is git's; this module only reads.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 
@@ -89,7 +90,7 @@ fn check(path: &Path) -> Result<String, String> {
     let chained = with_suffix(path, CHAINED_SUFFIX);
     let mut how = format!("pyguard's hook at {}", path.display());
     if chained.exists() {
-        how.push_str(&format!(" (runs {} first)", chained.display()));
+        let _ = write!(how, " (runs {} first)", chained.display());
     }
     match binary {
         Some(b) if executable(Path::new(&b)) => Ok(how),

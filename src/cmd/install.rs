@@ -51,11 +51,14 @@ const SUM_PREFIX: &str = "# pyguard-hook-sum ";
 
 fn digest(text: &str) -> String {
     use sha2::Digest as _;
+    use std::fmt::Write as _;
     sha2::Sha256::digest(text.as_bytes())
         .iter()
         .take(12)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Quotes a string for POSIX sh.

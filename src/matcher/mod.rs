@@ -313,6 +313,8 @@ impl Matcher {
     /// byte ranges (the lines a commit adds): a hook does not compile or run the regexes
     /// that only the file's unchanged lines trigger. Matches may still extend past the focus;
     /// the caller decides which to keep.
+    // One pass from keyword hits to matches; split up, it would hand a dozen locals around.
+    #[allow(clippy::too_many_lines)]
     pub fn find_focused(
         &self,
         path: &str,
@@ -326,11 +328,7 @@ impl Matcher {
         // A flow or context check can be completed by a line far from the match (`x =
         // input()` above an old `exec(x)`): such patterns are searched over the whole file
         // even in a focused scan, and the caller keeps a match whose evidence is focused.
-        let evidence_pass = focus.is_some()
-            && (0..self.patterns.len()).any(|p| {
-                self.patterns[p].has_evidence()
-                    && *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path))
-            });
+        let evidence_pass = focus.is_some() && self.evidence_applies(path, &mut applies);
         let whole_pass = std::cell::Cell::new(false);
         let mut last_line: Vec<usize> = vec![usize::MAX; self.patterns.len()];
         let mut on_hit = |slot: usize, hit_start: usize, hit_end: usize| {
@@ -356,15 +354,16 @@ impl Matcher {
         let mut errors = self.search_keywords(bytes, focus, &mut on_hit);
         if evidence_pass {
             whole_pass.set(true);
-            let all = [0..bytes.len()];
-            errors.extend(self.search_keywords(bytes, Some(&all), &mut on_hit));
+            let all = 0..bytes.len();
+            errors.extend(self.search_keywords(
+                bytes,
+                Some(std::slice::from_ref(&all)),
+                &mut on_hit,
+            ));
         }
         self.dependency_windows(path, bytes, &mut windows);
         if let Some(focus) = focus {
-            windows.retain(|&(p, ws, we)| {
-                (evidence_pass && self.patterns[p].has_evidence())
-                    || focus.iter().any(|r| r.start < we && ws < r.end)
-            });
+            self.keep_focused(&mut windows, focus, evidence_pass);
         }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
@@ -441,6 +440,29 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Whether some pattern with a flow or context check applies at `path` (caching what
+    /// applies in `applies`).
+    fn evidence_applies(&self, path: &str, applies: &mut [Option<bool>]) -> bool {
+        (0..self.patterns.len()).any(|p| {
+            self.patterns[p].has_evidence()
+                && *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path))
+        })
+    }
+
+    /// Keeps the windows that overlap the focus, and, after an evidence pass, every window of
+    /// a pattern with evidence (the caller keeps a match whose evidence is focused).
+    fn keep_focused(
+        &self,
+        windows: &mut Vec<(usize, usize, usize)>,
+        focus: &[Range<usize>],
+        evidence_pass: bool,
+    ) {
+        windows.retain(|&(p, ws, we)| {
+            (evidence_pass && self.patterns[p].has_evidence())
+                || focus.iter().any(|r| r.start < we && ws < r.end)
+        });
+    }
+
     /// Reports every keyword hit (slot, start, end) that can matter: everywhere without a
     /// focus; with one, only hits whose windows can reach a focused line: each tier's keywords
     /// are searched over the focus widened by the tier's reach, whole lines only (keywords hold

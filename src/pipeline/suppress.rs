@@ -380,12 +380,11 @@ fn in_string(line: &str, at: usize) -> bool {
         match quote {
             Some(_) if b == b'\\' => i += 1,
             Some(q) if b == q => quote = None,
-            Some(_) => {}
             None if matches!(b, b'"' | b'`') || (b == b'\'' && opens_quote(&bytes[..i])) => {
                 quote = Some(b);
             }
             None if b == b'#' || bytes[i..].starts_with(b"//") => return false,
-            None => {}
+            _ => {}
         }
         i += 1;
     }
