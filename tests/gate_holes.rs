@@ -507,3 +507,27 @@ fn doctor_tells_when_the_hooks_will_not_run() {
     assert!(text(&out).contains("global git config"), "{}", text(&out));
     assert!(text(&out).contains("git ignores"), "{}", text(&out));
 }
+
+#[test]
+fn notebook_rich_outputs_and_lfs_extension_lines_are_scanned() {
+    // Tokens in notebook outputs other than `stream` and in metadata were never read, and a
+    // Git LFS pointer's `ext-` lines were trusted, so anything there passed.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let nb = format!(
+        r#"{{"cells": [{{"cell_type": "code", "metadata": {{}}, "source": "x = 1",
+ "outputs": [{{"output_type": "execute_result", "data": {{"text/html": "<td>{TOKEN}</td>"}}, "metadata": {{}}}}]}}],
+ "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}"#
+    );
+    write_tree(&repo, &[("nb.ipynb", &nb)]);
+    let shown = blocked_commit(&sb, &repo, 1);
+    assert!(shown.contains("error[github-token]"), "{shown}");
+    std::fs::remove_file(repo.join("nb.ipynb")).unwrap();
+    let oid = "0123456789abcdef".repeat(4);
+    let pointer = format!(
+        "version https://git-lfs.github.com/spec/v1\next-0-x {TOKEN}:a\noid sha256:{oid}\nsize 12\n"
+    );
+    write_tree(&repo, &[("big.bin", &pointer)]);
+    let shown = blocked_commit(&sb, &repo, 1);
+    assert!(shown.contains("error[github-token]"), "{shown}");
+}

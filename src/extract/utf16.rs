@@ -14,8 +14,8 @@ const SNIFF: usize = 8192;
 #[must_use]
 pub fn decode(bytes: &[u8]) -> Option<Vec<u8>> {
     let (little, body) = match bytes {
-        [0xFF, 0xFE, rest @ ..] => (true, rest),
-        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        [0xFF, 0xFE, rest @ ..] if marked(rest) => (true, rest),
+        [0xFE, 0xFF, rest @ ..] if marked(rest) => (false, rest),
         _ => (sniff(bytes)?, bytes),
     };
     let units = body.chunks_exact(2).map(|p| {
@@ -29,6 +29,14 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<u8>> {
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect();
     Some(text.into_bytes())
+}
+
+/// Whether what follows a byte-order mark is UTF-16 rather than bytes that merely start like
+/// one (`\xff\xfe` then ASCII): it holds a NUL (ASCII in UTF-16), or is not UTF-8.
+fn marked(rest: &[u8]) -> bool {
+    let head = &rest[..rest.len().min(SNIFF)];
+    memchr::memchr(0, head).is_some()
+        || std::str::from_utf8(head).is_err_and(|e| e.error_len().is_some())
 }
 
 /// `Some(true)` for little-endian UTF-16 without a mark, `Some(false)` for big-endian.
@@ -91,6 +99,8 @@ mod tests {
         assert_eq!(decode(b"plain text\n"), None);
         assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0"), None);
         assert_eq!(decode(b"a\0"), None);
+        // Starts like a mark, then plain ASCII: not UTF-16.
+        assert_eq!(decode(b"\xff\xfe garbage\r\ntoken\r\n"), None);
         assert_eq!(decode(&[0u8; 64]), None);
     }
 }

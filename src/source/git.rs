@@ -231,7 +231,7 @@ impl<'r> ChunkReader<'r> {
 }
 
 /// Whether `bytes` is a whole Git LFS pointer: under 1024 bytes, the version line, then only
-/// `oid sha256:<hex>`, `size <n>` and `ext-<n>-<name> <method>:<hash>` lines
+/// `oid sha256:<hex>` and `size <n>` lines. A pointer with `ext-` lines is not trusted
 /// (<https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md>). Checking every line, not just
 /// the first, matters: a pointer holds nothing worth scanning, so anything that only starts
 /// like one would otherwise hide whatever follows.
@@ -264,14 +264,9 @@ pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
                 size = token(value) && value.bytes().all(|b| b.is_ascii_digit());
                 size
             }
-            _ => {
-                key.strip_prefix("ext-")
-                    .and_then(|k| k.split_once('-'))
-                    .is_some_and(|(n, name)| n.bytes().all(|b| b.is_ascii_digit()) && token(name))
-                    && value
-                        .split_once(':')
-                        .is_some_and(|(method, hash)| token(method) && token(hash))
-            }
+            // `ext-<n>-<name> <method>:<hash>` lines are free text as far as the scan can
+            // tell: a pointer with one is scanned like any file (it is small).
+            _ => false,
         };
         if !ok {
             return false;
@@ -333,8 +328,9 @@ mod tests {
         let pointer =
             format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12345\n");
         assert!(is_lfs_pointer(pointer.as_bytes()));
+        // An extension line's value is not checked by anything: scanned, not trusted.
         let with_ext = pointer.replace("oid", &format!("ext-0-foo sha256:{oid}\noid"));
-        assert!(is_lfs_pointer(with_ext.as_bytes()));
+        assert!(!is_lfs_pointer(with_ext.as_bytes()));
         assert!(is_lfs_pointer(pointer.trim_end().as_bytes()));
         for not in [
             format!("{pointer}password = \"x\"\n"),
