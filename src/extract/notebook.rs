@@ -222,7 +222,7 @@ mod tests {
     #[test]
     fn rich_outputs_metadata_and_attachments_are_scanned() {
         // Tokens hid in every output but `stream` and in metadata (issue 16).
-        let nb = r##"{
+        let nb = r#"{
  "cells": [
   {"cell_type": "markdown", "metadata": {"tags": ["t-in-cell-meta"]}, "source": "x",
    "attachments": {"a.txt": {"text/plain": "t-in-attachment"}, "b.png": {"image/png": "iVBOR"}}},
@@ -233,7 +233,7 @@ mod tests {
   ]}
  ],
  "metadata": {"widgets": {"state": {"m": {"token": "t-in-widget"}}}}, "nbformat": 4
-}"##;
+}"#;
         let chunks = chunks("nb.ipynb", nb.as_bytes(), &Provenance::File).unwrap();
         let all: String = chunks
             .iter()
