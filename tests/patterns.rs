@@ -1,7 +1,7 @@
 //! The pattern self-test: every embedded pattern is loaded into the real scanner (binary
 //! sniffing, path checks, prefilter, regex, entropy, validator, placeholder filter; path-set
 //! detectors for environments) and checked against its own examples by
-//! `pattern::self_check`, the same check `pyguard patterns check` runs. All failures are
+//! `pipeline::selfcheck::self_check`, the same check `pyguard patterns check` runs. All failures are
 //! collected and reported at once.
 
 use pyguard::matcher::Matcher;
@@ -13,7 +13,7 @@ fn every_pattern_fires_on_its_examples_and_not_on_its_negatives() {
     let patterns = pattern::load_embedded().expect("embedded patterns load");
     assert!(!patterns.is_empty());
     let scanner = Scanner::new(Matcher::new(patterns).unwrap());
-    let failures = pattern::self_check(&scanner);
+    let failures = pyguard::pipeline::selfcheck::self_check(&scanner);
     assert!(
         failures.is_empty(),
         "{} pattern failure(s):\n{}",
@@ -38,7 +38,7 @@ patterns:
     negative_examples: ['demo_abcd1234']
 ";
     let scanner = Scanner::new(Matcher::new(pattern::parse_file("t.yaml", text).unwrap()).unwrap());
-    let failures = pattern::self_check(&scanner).join("\n");
+    let failures = pyguard::pipeline::selfcheck::self_check(&scanner).join("\n");
     assert!(
         failures.contains("demo-token: example does not fire"),
         "{failures}"

@@ -9,8 +9,10 @@ pub mod history;
 pub mod hooks;
 pub mod index;
 pub mod lines;
+pub mod manifest;
 pub mod message;
 pub mod push;
+pub mod receive;
 pub mod staged;
 
 use std::borrow::Cow;

@@ -107,12 +107,26 @@ pub fn read(
             }
         }
     }
+    let ids = walk
+        .collect::<Result<Vec<Oid>, _>>()
+        .context("failed to walk the pushed commits")?;
+    read_commits(&repo, &ids, tagged, max_file_size, same_rules)
+}
+
+/// The lines that `commits` (oldest first) add, one chunk per distinct blob, each attributed
+/// to the first commit that adds to it, then the `tagged` content and each commit's message.
+pub(super) fn read_commits(
+    repo: &Repository,
+    commits: &[Oid],
+    tagged: Vec<Added>,
+    max_file_size: u64,
+    same_rules: SameRules<'_>,
+) -> Result<Changes> {
     let mut order: Vec<Oid> = Vec::new();
     let mut blobs: HashMap<Oid, (Added, Arc<CommitInfo>)> = HashMap::new();
     // People paste tokens into messages: each pushed commit's message is scanned too.
     let mut messages = Vec::new();
-    for id in walk {
-        let id = id.context("failed to walk the pushed commits")?;
+    for &id in commits {
         let commit = repo.find_commit(id)?;
         let info = Arc::new(commit_info(&commit));
         messages.push(Chunk::new(
@@ -120,7 +134,7 @@ pub fn read(
             commit.message_bytes().to_vec(),
             Provenance::Commit(Arc::clone(&info)),
         ));
-        for file in commit_adds(&repo, &commit, same_rules)? {
+        for file in commit_adds(repo, &commit, same_rules)? {
             if let Some((seen, _)) = blobs.get_mut(&file.blob) {
                 seen.lines = union(&seen.lines, &file.lines);
             } else {
@@ -140,7 +154,7 @@ pub fn read(
         .collect();
     let mut files = files;
     files.extend(tagged);
-    let mut changes = read_chunks(&repo, files, max_file_size, |f| {
+    let mut changes = read_chunks(repo, files, max_file_size, |f| {
         infos
             .get(&f.blob)
             .map_or(Provenance::Staged, |i| Provenance::Commit(Arc::clone(i)))
@@ -225,7 +239,7 @@ fn commit_adds(
     Ok(common.unwrap_or_default())
 }
 
-fn commit_info(commit: &Commit<'_>) -> CommitInfo {
+pub(super) fn commit_info(commit: &Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
         id: commit.id().to_string(),
