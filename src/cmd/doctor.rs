@@ -11,8 +11,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::HookName;
-use crate::cmd::install::{is_pyguard_hook, CHAINED_SUFFIX, LEGACY_SUFFIX};
 use crate::source::hooks;
+use crate::source::hooks::{is_pyguard_hook, CHAINED_SUFFIX, LEGACY_SUFFIX};
 
 /// Runs `pyguard doctor`: 0 when every default hook runs pyguard, 1 otherwise.
 pub fn run() -> Result<u8> {

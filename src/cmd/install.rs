@@ -17,12 +17,7 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{HookName, InstallArgs};
 use crate::source::hooks;
-
-/// The line every hook pyguard writes carries (the version after `v` may change).
-pub const MARKER: &str = "# pyguard-hook v";
-
-/// Suffix of a hook pyguard moved aside to run it first.
-pub const CHAINED_SUFFIX: &str = ".pyguard-chained";
+pub use crate::source::hooks::{is_pyguard_hook, CHAINED_SUFFIX, LEGACY_SUFFIX, MARKER};
 
 /// The hook template, before the binary's path is filled in.
 fn template(hook: HookName) -> &'static str {
@@ -67,16 +62,6 @@ fn digest(text: &str) -> String {
 fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
-
-/// Whether a hook file's content is one pyguard wrote.
-#[must_use]
-pub fn is_pyguard_hook(content: &[u8]) -> bool {
-    let head = &content[..content.len().min(512)];
-    memchr::memmem::find(head, MARKER.as_bytes()).is_some()
-}
-
-/// Suffix under which the pre-commit framework keeps the hook it replaced (and runs it).
-pub const LEGACY_SUFFIX: &str = ".legacy";
 
 /// Whether a pyguard hook is exactly as pyguard wrote it: its last line is the digest of the
 /// rest (see [`render`]). One the user edited is not; nor is one written before pyguard

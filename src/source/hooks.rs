@@ -183,3 +183,19 @@ fn git(args: &[&str]) -> Result<std::process::Output> {
         .output()
         .context("failed to run git (is it installed and on PATH?)")
 }
+
+/// The line every hook pyguard writes carries (the version after `v` may change).
+pub const MARKER: &str = "# pyguard-hook v";
+
+/// Suffix of a hook pyguard moved aside to run it first.
+pub const CHAINED_SUFFIX: &str = ".pyguard-chained";
+
+/// Whether a hook file's content is one pyguard wrote.
+#[must_use]
+pub fn is_pyguard_hook(content: &[u8]) -> bool {
+    let head = &content[..content.len().min(512)];
+    memchr::memmem::find(head, MARKER.as_bytes()).is_some()
+}
+
+/// Suffix under which the pre-commit framework keeps the hook it replaced (and runs it).
+pub const LEGACY_SUFFIX: &str = ".legacy";
