@@ -51,6 +51,9 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove pyguard's git hooks, restoring the hooks they replaced.
     Uninstall(InstallArgs),
+    /// Say whether pyguard's hooks will actually run in this repository and worktree, and
+    /// why not (exit 1 when they will not).
+    Doctor,
     /// Run one git hook; the installed hooks call this.
     #[command(hide = true)]
     Hook(HookArgs),

@@ -560,7 +560,7 @@ fn unreadable_index_fails_closed() {
 }
 
 #[test]
-fn scan_staged_reports_a_wholly_added_key_once_and_skips_binaries() {
+fn scan_staged_reports_a_wholly_added_key_once_and_searches_binaries_for_secrets() {
     let sb = Sandbox::new();
     let repo = sb.bare_init("r");
     // pyguard: allow[private-key-escaped]
@@ -577,10 +577,13 @@ fn scan_staged_reports_a_wholly_added_key_once_and_skips_binaries() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let doc = crate::common::json(&out);
     let findings = doc["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{doc}");
-    assert_eq!(findings[0]["pattern_id"], "private-key");
-    assert_eq!(findings[0]["source"], "staged");
-    assert_eq!(doc["summary"]["skipped_binary"], 1, "{doc}");
+    // A binary is still searched for secrets (one NUL must not hide a token: issue 16).
+    assert_eq!(findings.len(), 2, "{doc}");
+    assert_eq!(findings[0]["pattern_id"], "github-token");
+    assert_eq!(findings[0]["path"], "blob.bin");
+    assert_eq!(findings[1]["pattern_id"], "private-key");
+    assert_eq!(findings[1]["source"], "staged");
+    assert_eq!(doc["summary"]["skipped_binary"], 0, "{doc}");
 }
 
 #[test]

@@ -373,7 +373,9 @@ fn lfs_pointers_binary_and_large_blobs_are_skipped_and_counted() {
         "model.bin",
         "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n",
     );
-    repo.write("blob.dat", &format!("\0\0binary {TOKEN}\n"));
+    repo.write("blob.dat", "\0\0binary data\n");
+    // One NUL does not hide a token: binaries are searched for secrets (issue 16).
+    repo.write("tok.dat", &format!("\0\0binary {TOKEN}\n"));
     repo.write("big.py", &format!("x = 1\n{}\n", "#".repeat(4000)));
     repo.write("ok.py", "print('hi')\n");
     // Starts like a pointer but is not one: scanned.
@@ -394,12 +396,20 @@ fn lfs_pointers_binary_and_large_blobs_are_skipped_and_counted() {
             repo.git(&["rev-parse", "HEAD"])
         )]
     );
+    // The same token in the binary is another place of that finding.
+    let places: Vec<&str> = doc["findings"][0]["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["path"].as_str())
+        .collect();
+    assert!(places.contains(&"tok.dat"), "{places:?}");
     let s = doc["summary"].clone();
     assert_eq!(s["skipped_lfs"], 1);
     assert_eq!(s["skipped_binary"], 1);
     assert_eq!(s["skipped_too_large"][0]["path"], "big.py");
-    assert_eq!(s["files_scanned"], 2);
-    assert_eq!(s["unique_blobs"], 5);
+    assert_eq!(s["files_scanned"], 3);
+    assert_eq!(s["unique_blobs"], 6);
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod cli_fixtures;
 mod cli_python;
 mod cli_scan;
 mod cli_suppress;
+mod gate_holes;
 mod git_hooks;
 mod history;
 mod pattern_reference;

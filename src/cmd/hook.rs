@@ -23,13 +23,11 @@ use crate::report::{message, Report};
 use crate::rules::pattern::Kind;
 use crate::settings::{Flags, Settings, UseBaseline};
 use crate::source::git::Changes;
+use crate::source::message as commit_message;
 use crate::source::{manifest, push, receive, staged, Chunk, Provenance};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
-
-/// The scissors line of `git commit -v`; below it git appends the diff, which is not message.
-const SCISSORS: &str = " ------------------------ >8 ------------------------";
 
 /// Runs one hook and returns its exit code. Never fails: an error blocks with exit 2.
 pub fn run(args: &HookArgs, flags: &Flags) -> u8 {
@@ -76,6 +74,26 @@ fn keeps(pipeline: &Pipeline, root: Option<&Path>, chunk: &Chunk<'_>) -> bool {
     root.is_none_or(|r| pipeline.filter().keep(&r.join(&chunk.path), false))
 }
 
+/// Whether a file moved from `old` to `new` (paths from the top of the work tree `root`) is
+/// scanned under the same rules at both: not excluded at one only, and matched alike.
+fn same_rules(pipeline: &Pipeline, root: &Path, old: &str, new: &str) -> bool {
+    let filter = pipeline.filter();
+    filter.keep(&root.join(old), false) == filter.keep(&root.join(new), false)
+        && pipeline.scanner().same_rules(old, new)
+}
+
+/// A gate never lets a file through unscanned: each file over the size limit that the
+/// configuration does not exclude becomes an error, so that it blocks.
+fn block_large(report: &mut Report) {
+    for (path, size) in &report.summary.skipped_large {
+        report.summary.errors.push(format!(
+            "{path} ({}) is over max_file_size and was not scanned, so it cannot pass: \
+             raise max_file_size in .pyguard.yaml, or exclude the path",
+            crate::report::human_bytes(*size)
+        ));
+    }
+}
+
 /// Scans the units of a git change into a report with every pass of the pipeline, leaving out
 /// the paths the configuration excludes.
 fn scan_changes(pipeline: &Pipeline, changes: &Changes, started: Instant) -> Report {
@@ -106,6 +124,7 @@ fn scan_changes(pipeline: &Pipeline, changes: &Changes, started: Instant) -> Rep
         Pipeline::add(&mut report, &mut seen, u);
     }
     report.summary.skipped_large = large.cloned().collect();
+    block_large(&mut report);
     pipeline.finish(&mut report, &seen);
     report.summary.elapsed = started.elapsed();
     report
@@ -185,6 +204,7 @@ pub fn pre_commit(flags: &Flags, gate_kind: Gate) -> Result<u8> {
 /// dependencies) run once at the end, over the paths alone.
 fn staged_report(settings: Settings, started: Instant) -> Result<Option<(Report, Pipeline)>> {
     let max_file_size = settings.config.max_file_size;
+    let settings_root = settings.config.root.clone();
     let (tx, rx) = mpsc::channel::<Queued>();
     let shared = Arc::new(Shared {
         pipeline: OnceLock::new(),
@@ -215,7 +235,16 @@ fn staged_report(settings: Settings, started: Instant) -> Result<Option<(Report,
     };
     let mut sent = 0;
     let mut root: Option<PathBuf> = None;
-    let read = staged::read_each(max_file_size, &mut |workdir, chunk| {
+    let top = settings_root;
+    // A rename is judged against the patterns, so it waits for them; few commits have one.
+    let same = |old: &str, new: &str| {
+        shared
+            .pipeline
+            .wait()
+            .as_ref()
+            .is_ok_and(|p| same_rules(p, &top, old, new))
+    };
+    let read = staged::read_each(max_file_size, &same, &mut |workdir, chunk| {
         if root.is_none() {
             root = workdir.map(Path::to_path_buf);
         }
@@ -263,6 +292,7 @@ fn staged_report(settings: Settings, started: Instant) -> Result<Option<(Report,
         seen.paths.push((p.clone(), Provenance::Staged));
     }
     report.summary.skipped_large = large;
+    block_large(&mut report);
     if Pipeline::wants_manifests(&report) {
         // The staged change may not touch the manifest that answers a warning: read the
         // manifests in the index (only now, so the usual commit reads nothing more).
@@ -300,7 +330,7 @@ fn commit_msg(flags: &Flags, file: &Path) -> Result<u8> {
     let started = Instant::now();
     let text = std::fs::read(file)
         .with_context(|| format!("failed to read the commit message {}", file.display()))?;
-    let message = message_part(&text);
+    let message = commit_message::kept(&text, &commit_message::mode());
     let settings = settings(flags)?;
     // People paste tokens into messages; Python patterns make no sense there.
     let pipeline = settings.pipeline(
@@ -310,7 +340,7 @@ fn commit_msg(flags: &Flags, file: &Path) -> Result<u8> {
     )?;
     let chunk = Chunk::new(
         crate::source::fs::display(file),
-        message.to_vec(),
+        message,
         Provenance::CommitMessage,
     );
     let changes = Changes {
@@ -342,11 +372,17 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         .context("failed to read the pushed refs from standard input")?;
     let updates = push::parse_updates(&input)?;
     let settings = settings(flags)?;
-    let changes = push::read(remote, &updates, settings.config.max_file_size)?;
+    let pipeline = settings.pipeline(|_| true, Path::new("."), UseBaseline::Yes)?;
+    let root = &settings.config.root;
+    let changes = push::read(
+        remote,
+        &updates,
+        settings.config.max_file_size,
+        &|old, new| same_rules(&pipeline, root, old, new),
+    )?;
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
         return Ok(0);
     }
-    let pipeline = settings.pipeline(|_| true, Path::new("."), UseBaseline::Yes)?;
     let mut report = scan_changes(&pipeline, &changes, started);
     // The report names each finding's commit: a token in its author or summary is redacted.
     crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
@@ -392,10 +428,6 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
             nosec: false,
         };
     }
-    let changes = receive::read(updates, settings.config.max_file_size)?;
-    if changes.chunks.is_empty() && changes.too_large.is_empty() {
-        return Ok(0);
-    }
     // The repository's own baseline, from the pushed tip, when the policy allows it; never
     // a file in the server's directory.
     let mut baseline = None;
@@ -411,6 +443,12 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
         }
     }
     let pipeline = settings.pipeline(|_| true, &git_dir, UseBaseline::Given(baseline))?;
+    let changes = receive::read(updates, settings.config.max_file_size, &|old, new| {
+        same_rules(&pipeline, &git_dir, old, new)
+    })?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        return Ok(0);
+    }
     let mut report = scan_changes(&pipeline, &changes, started);
     // The report names each finding's commit: a token in its author or summary is redacted.
     crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
@@ -421,33 +459,4 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
         settings.report_options(),
         Gate::Receive,
     )?)
-}
-
-/// The message part of a commit message file: everything above `git commit -v`'s scissors line
-/// (the diff below it may show a secret being removed).
-fn message_part(text: &[u8]) -> &[u8] {
-    let mut start = 0;
-    for line in text.split_inclusive(|&b| b == b'\n') {
-        let body = line.strip_suffix(b"\n").unwrap_or(line);
-        // Any comment character (core.commentChar) precedes the scissors.
-        if body.len() > SCISSORS.len() && body.ends_with(SCISSORS.as_bytes()) {
-            return &text[..start];
-        }
-        start += line.len();
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::message_part;
-
-    #[test]
-    fn commit_message_stops_at_the_scissors_line() {
-        let text = b"subject\n\nbody\n# ------------------------ >8 ------------------------\ndiff --git\n-secret\n";
-        assert_eq!(message_part(text), b"subject\n\nbody\n");
-        assert_eq!(message_part(b"plain\n"), b"plain\n");
-        let custom = b"s\n; ------------------------ >8 ------------------------\nx\n";
-        assert_eq!(message_part(custom), b"s\n");
-    }
 }

@@ -5,7 +5,10 @@
 //! (a rename, so bytes and permissions are kept) and pyguard's hook runs it first. A hook
 //! pyguard wrote carries a marker line and is updated in place, so installing twice changes
 //! nothing and never chains pyguard to itself. Uninstall removes only hooks with the marker and
-//! renames the chained hook back. Finding the hooks directory is `source::hooks`'s job.
+//! renames the chained hook back. A pyguard hook the user edited is neither overwritten nor
+//! removed: pyguard refuses and says so. When the pre-commit framework took a hook over, it
+//! keeps pyguard's as `<name>.legacy` and runs it: install updates that one in place, and
+//! uninstall removes it too. Finding the hooks directory is `source::hooks`'s job.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -14,12 +17,7 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::cli::{HookName, InstallArgs};
 use crate::source::hooks;
-
-/// The line every hook pyguard writes carries (the version after `v` may change).
-pub const MARKER: &str = "# pyguard-hook v";
-
-/// Suffix of a hook pyguard moved aside to run it first.
-pub const CHAINED_SUFFIX: &str = ".pyguard-chained";
+pub use crate::source::hooks::{is_pyguard_hook, CHAINED_SUFFIX, LEGACY_SUFFIX, MARKER};
 
 /// The hook template, before the binary's path is filled in.
 fn template(hook: HookName) -> &'static str {
@@ -37,9 +35,27 @@ fn template(hook: HookName) -> &'static str {
 /// each repository's own hook (a global hook does).
 #[must_use]
 pub fn render(hook: HookName, pyguard: &Path, repo_hooks: bool) -> String {
-    template(hook)
+    let text = template(hook)
         .replace("@PYGUARD@", &sh_quote(&pyguard.to_string_lossy()))
-        .replace("@REPO_HOOKS@", if repo_hooks { "1" } else { "0" })
+        .replace("@REPO_HOOKS@", if repo_hooks { "1" } else { "0" });
+    // The last line records a digest of the rest, so that a later pyguard (another template)
+    // can tell a hook it wrote from one the user edited.
+    format!("{text}{SUM_PREFIX}{}\n", digest(&text))
+}
+
+/// The line that closes every hook pyguard writes, before the digest of what precedes it.
+const SUM_PREFIX: &str = "# pyguard-hook-sum ";
+
+fn digest(text: &str) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(text.as_bytes())
+        .iter()
+        .take(12)
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Quotes a string for POSIX sh.
@@ -47,11 +63,27 @@ fn sh_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
-/// Whether a hook file's content is one pyguard wrote.
-#[must_use]
-pub fn is_pyguard_hook(content: &[u8]) -> bool {
-    let head = &content[..content.len().min(512)];
-    memchr::memmem::find(head, MARKER.as_bytes()).is_some()
+/// Whether a pyguard hook is exactly as pyguard wrote it: its last line is the digest of the
+/// rest (see [`render`]). One the user edited is not; nor is one written before pyguard
+/// recorded digests, which is treated as edited (refused, with the reason).
+fn pristine(content: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(content) else {
+        return false;
+    };
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let Some(at) = body.rfind('\n').map(|i| i + 1) else {
+        return false;
+    };
+    body[at..]
+        .strip_prefix(SUM_PREFIX)
+        .is_some_and(|sum| sum == digest(&text[..at]))
+}
+
+/// The path beside `path` with `suffix` appended.
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
 }
 
 /// The hooks named by `--hooks`, else `default`.
@@ -241,8 +273,37 @@ fn install_one(dir: &Path, hook: HookName, text: &str) -> Result<String> {
         if existing == text.as_bytes() {
             return Ok(format!("the {name} hook is up to date: {shown}"));
         }
+        if !pristine(&existing) {
+            bail!(
+                "{shown} is pyguard's hook but was edited since pyguard wrote it, so it is left \
+                 as is: move your additions to a hook of their own (rename this file to \
+                 {name}{CHAINED_SUFFIX} and pyguard runs it first) or delete it, then run \
+                 `pyguard install` again"
+            );
+        }
         write_hook(&path, text)?;
         return Ok(format!("updated the {name} hook: {shown}"));
+    }
+    // The pre-commit framework moved pyguard's hook to `<name>.legacy` and runs it from its
+    // own: keep it there, up to date, rather than chain pyguard to itself.
+    let legacy = with_suffix(&path, LEGACY_SUFFIX);
+    if let Ok(old) = std::fs::read(&legacy) {
+        if is_pyguard_hook(&old) {
+            if old != text.as_bytes() {
+                if !pristine(&old) {
+                    bail!(
+                        "{} is pyguard's hook but was edited since pyguard wrote it, so it is \
+                         left as is; delete it and run `pyguard install` again",
+                        legacy.display()
+                    );
+                }
+                write_hook(&legacy, text)?;
+            }
+            return Ok(format!(
+                "the {name} hook is pyguard's, run by the hook that replaced it: {}",
+                legacy.display()
+            ));
+        }
     }
     if std::fs::symlink_metadata(&chained).is_ok() {
         bail!(
@@ -325,7 +386,33 @@ fn uninstall_one(dir: &Path, hook: HookName) -> Result<String> {
     if exists {
         let existing = std::fs::read(&path).unwrap_or_default();
         if !is_pyguard_hook(&existing) {
+            // The pre-commit framework keeps the hook it replaced as `<name>.legacy` and
+            // runs it, and puts it back when it is uninstalled: pyguard's must go too.
+            let legacy = with_suffix(&path, LEGACY_SUFFIX);
+            let old = std::fs::read(&legacy).unwrap_or_default();
+            if is_pyguard_hook(&old) {
+                if !pristine(&old) {
+                    bail!(
+                        "{} is pyguard's hook but was edited since pyguard wrote it, so it is \
+                         left as is: delete it yourself if you no longer want it",
+                        legacy.display()
+                    );
+                }
+                std::fs::remove_file(&legacy)
+                    .with_context(|| format!("failed to remove {}", legacy.display()))?;
+                return Ok(format!(
+                    "removed the {name} hook kept by the hook that replaced it: {} ({shown} \
+                     is not pyguard's; left as is)",
+                    legacy.display()
+                ));
+            }
             return Ok(format!("{shown} is not pyguard's; left as is"));
+        }
+        if !pristine(&existing) {
+            bail!(
+                "{shown} is pyguard's hook but was edited since pyguard wrote it, so it is left \
+                 as is: delete it yourself if you no longer want it"
+            );
         }
         std::fs::remove_file(&path).with_context(|| format!("failed to remove {shown}"))?;
     }
@@ -400,5 +487,20 @@ mod tests {
         }
         assert!(render(HookName::PrePush, Path::new("/p"), true).contains("repo_hooks=1"));
         assert!(!is_pyguard_hook(b"#!/bin/sh\nexit 0\n"));
+    }
+
+    #[test]
+    fn only_an_unedited_hook_is_pristine() {
+        for hook in HookName::ALL {
+            for repo_hooks in [false, true] {
+                let text = render(hook, Path::new("/opt/it's here/pyguard"), repo_hooks);
+                assert!(pristine(text.as_bytes()), "{hook:?}");
+                let edited = format!("{text}echo mine\n");
+                assert!(!pristine(edited.as_bytes()), "{hook:?}");
+                let edited = text.replacen("#!/bin/sh", "#!/bin/sh\necho mine", 1);
+                assert!(!pristine(edited.as_bytes()), "{hook:?}");
+            }
+        }
+        assert!(!pristine(b"# pyguard-hook v1\n"));
     }
 }

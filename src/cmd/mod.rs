@@ -2,6 +2,7 @@
 //! one place the command line's flags become [`Flags`] for `settings`.
 
 pub mod baseline;
+pub mod doctor;
 pub mod explain;
 pub mod history;
 pub mod hook;
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Explain(args) => explain::run(&args),
         Command::Install(args) => install::install(&args),
         Command::Uninstall(args) => install::uninstall(&args),
+        Command::Doctor => doctor::run(),
         Command::Hook(args) => Ok(hook::run(
             &args,
             &Flags {

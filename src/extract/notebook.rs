@@ -3,8 +3,10 @@
 //!
 //! Code cells are matched as Python (their glob path ends in `.py`, so `*.py` patterns and a
 //! later Python lexer apply to them); markdown and raw cells, stream output, `text/plain`
-//! results and tracebacks are matched as plain text. Images and other binary outputs, metadata
-//! and execution counts are not scanned. This module does not decide what a secret is.
+//! results and tracebacks are matched as plain text, and so is every other text an output,
+//! a cell or the notebook holds: rich outputs (HTML, JSON, markdown), an error's name and
+//! value, cell and notebook metadata (widget state included) and non-image attachments, as
+//! `key: value` lines. Images (base64) and execution counts are not scanned. This module does not decide what a secret is.
 
 use serde_json::Value;
 
@@ -48,18 +50,27 @@ pub fn chunks(path: &str, bytes: &[u8], provenance: &Provenance) -> Option<Vec<C
             .into_iter()
             .flatten()
         {
+            let data = output.get("data");
             for field in [
                 output.get("text"),
-                output.get("data").and_then(|d| d.get("text/plain")),
+                data.and_then(|d| d.get("text/plain")),
                 output.get("traceback"),
             ]
             .into_iter()
             .flatten()
             {
-                let piece = multiline(field);
-                text.push_str(&piece);
-                if !piece.ends_with('\n') {
-                    text.push('\n');
+                push_line(&mut text, &multiline(field));
+            }
+            // Every other field that can hold text: rich outputs (HTML, JSON, markdown), an
+            // error's name and value, output metadata. Images are data, not text.
+            for (mime, value) in data.and_then(Value::as_object).into_iter().flatten() {
+                if mime != "text/plain" && !is_image(mime) {
+                    strings(value, "", &mut text);
+                }
+            }
+            for key in ["ename", "evalue", "metadata"] {
+                if let Some(v) = output.get(key) {
+                    strings(v, "", &mut text);
                 }
             }
         }
@@ -72,8 +83,70 @@ pub fn chunks(path: &str, bytes: &[u8], provenance: &Provenance) -> Option<Vec<C
                 provenance,
             ));
         }
+        // Cell metadata and attachments (non-image ones) can carry tokens too.
+        let mut meta = String::new();
+        if let Some(m) = cell.get("metadata") {
+            strings(m, "", &mut meta);
+        }
+        for (_, by_mime) in cell
+            .get("attachments")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            for (mime, value) in by_mime.as_object().into_iter().flatten() {
+                if !is_image(mime) {
+                    strings(value, "", &mut meta);
+                }
+            }
+        }
+        if !meta.is_empty() {
+            out.push(part(
+                path,
+                format!("cell {n} metadata"),
+                None,
+                meta,
+                provenance,
+            ));
+        }
+    }
+    // Notebook metadata, widget state included.
+    let mut meta = String::new();
+    if let Some(m) = doc.get("metadata") {
+        strings(m, "", &mut meta);
+    }
+    if !meta.is_empty() {
+        out.push(part(path, "metadata".into(), None, meta, provenance));
     }
     Some(out)
+}
+
+/// Whether a MIME type is a (binary, base64) image; SVG is text.
+fn is_image(mime: &str) -> bool {
+    mime.starts_with("image/") && mime != "image/svg+xml"
+}
+
+/// Appends `piece` and a line break after it when it lacks one.
+fn push_line(text: &mut String, piece: &str) {
+    text.push_str(piece);
+    if !piece.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+/// Appends every string in `v`, one per line, each after its key (`key: value`) so that
+/// patterns keyed on a name (`password: ...`) see it; a list of strings is one text.
+fn strings(v: &Value, key: &str, text: &mut String) {
+    match v {
+        Value::String(s) if key.is_empty() => push_line(text, s),
+        Value::String(s) => push_line(text, &format!("{key}: {s}")),
+        Value::Array(items) if items.iter().all(Value::is_string) && !items.is_empty() => {
+            strings(&Value::String(multiline(v)), key, text);
+        }
+        Value::Array(items) => items.iter().for_each(|i| strings(i, key, text)),
+        Value::Object(map) => map.iter().for_each(|(k, v)| strings(v, k, text)),
+        _ => {}
+    }
 }
 
 /// nbformat stores multi-line text as a list of lines (each keeping its `\n`) or one string;
@@ -142,8 +215,42 @@ mod tests {
         assert_eq!(glob, Some("nb.ipynb.py"));
         assert_eq!(chunks[0].extract.as_ref().unwrap().glob_path, None);
         let out = String::from_utf8_lossy(&chunks[2].bytes);
-        assert_eq!(out, "one\ntwo\n<Figure>\nTraceback\n  line 1\n");
+        assert_eq!(out, "one\ntwo\n<Figure>\nTraceback\n  line 1\nE\nv\n");
         assert!(!out.contains("iVBOR"), "images are not scanned");
+    }
+
+    #[test]
+    fn rich_outputs_metadata_and_attachments_are_scanned() {
+        // Tokens hid in every output but `stream` and in metadata (issue 16).
+        let nb = r#"{
+ "cells": [
+  {"cell_type": "markdown", "metadata": {"tags": ["t-in-cell-meta"]}, "source": "x",
+   "attachments": {"a.txt": {"text/plain": "t-in-attachment"}, "b.png": {"image/png": "iVBOR"}}},
+  {"cell_type": "code", "metadata": {}, "source": "y", "outputs": [
+    {"output_type": "execute_result", "data": {"text/html": ["<b>", "t-in-html</b>"],
+     "application/json": {"api_key": "t-in-json"}, "text/markdown": "t-in-md"}, "metadata": {}},
+    {"output_type": "error", "ename": "KeyError", "evalue": "t-in-error", "traceback": []}
+  ]}
+ ],
+ "metadata": {"widgets": {"state": {"m": {"token": "t-in-widget"}}}}, "nbformat": 4
+}"#;
+        let chunks = chunks("nb.ipynb", nb.as_bytes(), &Provenance::File).unwrap();
+        let all: String = chunks
+            .iter()
+            .map(|c| String::from_utf8_lossy(&c.bytes).into_owned())
+            .collect();
+        for t in [
+            "t-in-cell-meta",
+            "t-in-attachment",
+            "t-in-html</b>",
+            "api_key: t-in-json",
+            "t-in-md",
+            "t-in-error",
+            "token: t-in-widget",
+        ] {
+            assert!(all.contains(t), "{t} missing from {all}");
+        }
+        assert!(!all.contains("iVBOR"), "images are not scanned");
     }
 
     #[test]

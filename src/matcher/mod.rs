@@ -49,6 +49,9 @@ pub struct Match {
     /// Whether the pattern's `tainted` group holds data from outside the program (see
     /// [`taint`]): such a match is reported at the pattern's `tainted_severity`.
     pub tainted: bool,
+    /// Other byte spans the match rests on: the right-hand side a flow check followed, the
+    /// code that satisfied a context check. A change to any of them can complete the match.
+    pub evidence: Vec<Range<usize>>,
 }
 
 /// A set of patterns compiled for matching.
@@ -284,6 +287,29 @@ impl Matcher {
         out
     }
 
+    /// What decides how content at `path` is matched, as a comparable key: the patterns that
+    /// apply there, the file patterns its name fires, the patterns whose context the path
+    /// satisfies, and whether it is Python. Two paths with the same key are matched alike.
+    #[must_use]
+    pub fn path_rules(&self, path: &str) -> Vec<usize> {
+        let path = path.replace('\\', "/");
+        let n = self.patterns.len();
+        let mut key: Vec<usize> = (0..n)
+            .filter(|&p| self.patterns[p].applies_to(&path))
+            .collect();
+        key.extend(self.file_globs.candidates(&path).into_iter().map(|p| n + p));
+        key.extend(
+            (0..n)
+                .filter(|&p| {
+                    self.patterns[p].spec.context.is_some()
+                        && self.patterns[p].context_holds(&path, |_| false)
+                })
+                .map(|p| 2 * n + p),
+        );
+        key.push(3 * n + usize::from(python::is_python_path(&path)));
+        key
+    }
+
     /// All patterns, in the order match indices refer to.
     #[must_use]
     pub fn patterns(&self) -> &[Pattern] {
@@ -302,6 +328,8 @@ impl Matcher {
     /// byte ranges (the lines a commit adds): a hook does not compile or run the regexes
     /// that only the file's unchanged lines trigger. Matches may still extend past the focus;
     /// the caller decides which to keep.
+    // One pass from keyword hits to matches; split up, it would hand a dozen locals around.
+    #[allow(clippy::too_many_lines)]
     pub fn find_focused(
         &self,
         path: &str,
@@ -312,6 +340,11 @@ impl Matcher {
         // (pattern, window start, window end)
         let mut windows: Vec<(usize, usize, usize)> = Vec::new();
         self.whole_file_windows(path, bytes, focus, &mut applies, &mut windows);
+        // A flow or context check can be completed by a line far from the match (`x =
+        // input()` above an old `exec(x)`): such patterns are searched over the whole file
+        // even in a focused scan, and the caller keeps a match whose evidence is focused.
+        let evidence_pass = focus.is_some() && self.evidence_applies(path, &mut applies);
+        let whole_pass = std::cell::Cell::new(false);
         // Each pattern's last window: the hits of one line (one block of a long line) share
         // it, so that a run of one letter hitting a keyword at every offset adds one window
         // per block, not one per byte.
@@ -320,6 +353,9 @@ impl Matcher {
         let mut on_hit = |slot: usize, hit_start: usize, hit_end: usize| {
             let mut line: Option<(usize, usize)> = None;
             for &p in &self.triggers[slot] {
+                if whole_pass.get() && !self.patterns[p].has_evidence() {
+                    continue;
+                }
                 let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
                 if !ok {
                     continue;
@@ -335,9 +371,18 @@ impl Matcher {
             }
         };
         let mut errors = self.search_keywords(bytes, focus, &mut on_hit);
+        if evidence_pass {
+            whole_pass.set(true);
+            let all = 0..bytes.len();
+            errors.extend(self.search_keywords(
+                bytes,
+                Some(std::slice::from_ref(&all)),
+                &mut on_hit,
+            ));
+        }
         self.dependency_windows(path, bytes, &mut windows);
         if let Some(focus) = focus {
-            windows.retain(|&(_, ws, we)| focus.iter().any(|r| r.start < we && ws < r.end));
+            self.keep_focused(&mut windows, focus, evidence_pass);
         }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
@@ -392,9 +437,9 @@ impl Matcher {
                     start + whole.start()..start + whole.end(),
                     start + secret.start()..start + secret.end(),
                 );
-                if !code.keeps(pattern, spans, flow) {
+                let Some(evidence) = code.keeps(pattern, spans, flow) else {
                     continue;
-                }
+                };
                 let Some(tainted) = code.taint_gates(&caps, start) else {
                     continue;
                 };
@@ -403,6 +448,7 @@ impl Matcher {
                     span: start + whole.start()..start + whole.end(),
                     secret: start + secret.start()..start + secret.end(),
                     tainted,
+                    evidence,
                 };
                 if matches.last() != Some(&m) {
                     matches.push(m);
@@ -417,6 +463,29 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Whether some pattern with a flow or context check applies at `path` (caching what
+    /// applies in `applies`).
+    fn evidence_applies(&self, path: &str, applies: &mut [Option<bool>]) -> bool {
+        (0..self.patterns.len()).any(|p| {
+            self.patterns[p].has_evidence()
+                && *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path))
+        })
+    }
+
+    /// Keeps the windows that overlap the focus, and, after an evidence pass, every window of
+    /// a pattern with evidence (the caller keeps a match whose evidence is focused).
+    fn keep_focused(
+        &self,
+        windows: &mut Vec<(usize, usize, usize)>,
+        focus: &[Range<usize>],
+        evidence_pass: bool,
+    ) {
+        windows.retain(|&(p, ws, we)| {
+            (evidence_pass && self.patterns[p].has_evidence())
+                || focus.iter().any(|r| r.start < we && ws < r.end)
+        });
+    }
+
     /// Reports every keyword hit (slot, start, end) that can matter: everywhere without a
     /// focus; with one, only hits whose windows can reach a focused line: each tier's keywords
     /// are searched over the focus widened by the tier's reach, whole lines only (keywords hold
@@ -600,15 +669,17 @@ impl<'a> CodeView<'a> {
 
     /// The region, `unless`, flow and context gates for one match of `pattern`: `spans` are
     /// the whole match (for `unless`) and the secret, whose start anchors the code check and
-    /// the flow's scope.
+    /// the flow's scope. `None` drops the match; otherwise the spans of the evidence the flow
+    /// and context checks rested on (see [`Match::evidence`]).
     fn keeps(
         &self,
         pattern: &Pattern,
         (span, secret): (Range<usize>, Range<usize>),
         flow: Option<Range<usize>>,
-    ) -> bool {
+    ) -> Option<Vec<Range<usize>>> {
+        let mut evidence = Vec::new();
         if pattern.region() == Region::Code && !self.starts_in_code(&secret) {
-            return false;
+            return None;
         }
         let text = if self.python && pattern.region() == Region::Code {
             &self.blanked()[span.clone()]
@@ -616,25 +687,26 @@ impl<'a> CodeView<'a> {
             &self.bytes[span.clone()]
         };
         if pattern.unless().is_some_and(|re| re.is_match(text)) {
-            return false;
+            return None;
         }
         if let (Some(name), Some(sources)) = (flow, pattern.flow_sources()) {
             if !self.python {
-                return false;
+                return None;
             }
-            let Some(rhs) =
-                python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)
-            else {
-                return false;
-            };
-            if !sources.is_match(&self.bytes[rhs]) {
-                return false;
+            let rhs = python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)?;
+            if !sources.is_match(&self.bytes[rhs.clone()]) {
+                return None;
             }
+            evidence.push(rhs);
         }
-        pattern.context_holds(self.path, |re| {
-            re.find_iter(self.bytes)
-                .any(|m| self.starts_in_code(&(m.start()..m.end())))
-        })
+        let holds = pattern.context_holds(self.path, |re| {
+            let found = re
+                .find_iter(self.bytes)
+                .find(|m| self.starts_in_code(&(m.start()..m.end())));
+            evidence.extend(found.map(|m| m.start()..m.end()));
+            found.is_some()
+        });
+        holds.then_some(evidence)
     }
 }
 
@@ -645,6 +717,7 @@ fn whole_file_match(pattern: usize) -> Match {
         span: 0..0,
         secret: 0..0,
         tainted: false,
+        evidence: Vec::new(),
     }
 }
 

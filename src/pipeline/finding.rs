@@ -258,10 +258,18 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             )
             .count() as u32;
         if let Some(ranges) = &chunk.added_lines {
-            let touches = ranges
-                .iter()
-                .any(|r| *r.start() <= end_line && line <= *r.end());
-            if !touches {
+            // The whole match counts (a key's header line added above a body committed
+            // earlier), and so does what its flow and context checks rested on.
+            let span = (m.span.start.min(start), m.span.end.max(m.secret.end));
+            let first = line - newlines(&bytes[span.0..start]);
+            let last = end_line + newlines(trimmed(&bytes[m.secret.end.max(start)..span.1]));
+            let lines_of = |r: &std::ops::Range<usize>| {
+                let from = chunk.first_line + newlines(&bytes[..r.start]);
+                (from, from + newlines(trimmed(&bytes[r.clone()])))
+            };
+            let touches =
+                |(a, b): (u32, u32)| ranges.iter().any(|r| *r.start() <= b && a <= *r.end());
+            if !touches((first, last)) && !m.evidence.iter().map(lines_of).any(touches) {
                 continue;
             }
         }
@@ -309,6 +317,16 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
         });
     }
     out
+}
+
+/// How many line breaks `bytes` holds.
+fn newlines(bytes: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', bytes).count() as u32
+}
+
+/// `bytes` without one final line break (a span ending at a line's end stays on that line).
+fn trimmed(bytes: &[u8]) -> &[u8] {
+    bytes.strip_suffix(b"\n").unwrap_or(bytes)
 }
 
 /// A finding for a whole file (a `kind: file` pattern or a path detector): at `line`, column 1,

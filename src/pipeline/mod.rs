@@ -119,7 +119,13 @@ impl Pipeline {
     pub fn scan(&self, chunk: &Chunk<'_>) -> Unit {
         let (outcome, errors) = self.scanner.scan(chunk);
         let outcome = match outcome {
-            Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
+            Outcome::Scanned(mut found) => {
+                // A pushed commit's message is checked for secrets, as commit-msg does.
+                if chunk.path == crate::source::push::MESSAGE_PATH {
+                    found.retain(|f| f.kind == crate::rules::pattern::Kind::Secret);
+                }
+                Some(self.suppressor.filter(chunk, found))
+            }
             Outcome::Binary => None,
         };
         Unit {

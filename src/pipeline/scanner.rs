@@ -1,11 +1,13 @@
 //! The pipeline one chunk goes through, shared by every source (`scan`, the staged gate,
-//! history): binary sniffing (a binary file is still checked by its path), matching, findings.
+//! history): UTF-16 decoding, binary sniffing (a binary file is still checked by its path and
+//! for secrets), matching, findings.
 //!
 //! It keeps no state between chunks, so callers may run it from many threads at once.
 
-use crate::extract::{kubernetes, notebook};
+use crate::extract::{kubernetes, notebook, utf16};
 use crate::matcher::{self, Matcher};
 use crate::pipeline::finding::{self, Finding};
+use crate::rules::pattern::Kind;
 use crate::source::Chunk;
 
 /// What scanning one chunk produced.
@@ -13,7 +15,8 @@ use crate::source::Chunk;
 pub enum Outcome {
     /// The chunk was scanned; these are its findings (possibly none).
     Scanned(Vec<Finding>),
-    /// The chunk looks binary (a NUL byte early on) and was not scanned.
+    /// The chunk looks binary (a NUL byte early on): it was searched for secrets only, and
+    /// none was found.
     Binary,
 }
 
@@ -36,12 +39,34 @@ impl Scanner {
         &self.matcher
     }
 
+    /// Whether content at `old` and at `new` is scanned alike: the same patterns and
+    /// extractors (notebook, Kubernetes manifest) apply. A file moved between paths that are
+    /// not must be judged again as a whole.
+    #[must_use]
+    pub fn same_rules(&self, old: &str, new: &str) -> bool {
+        notebook::is_notebook(old) == notebook::is_notebook(new)
+            && kubernetes::is_manifest(old) == kubernetes::is_manifest(new)
+            && self.matcher.path_rules(old) == self.matcher.path_rules(new)
+    }
+
     /// Scans one chunk. Errors are those of broken patterns; the chunk's other findings are
     /// still returned. A notebook is scanned cell by cell, and a Kubernetes Secret manifest
     /// also has its decoded `data:` values scanned (see `source::notebook`,
     /// `source::kubernetes`).
     #[must_use]
     pub fn scan(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
+        if let Some(text) = utf16::decode(&chunk.bytes) {
+            // Line breaks survive decoding, so the added lines still apply.
+            let decoded = Chunk {
+                path: chunk.path.clone(),
+                bytes: text.into(),
+                provenance: chunk.provenance.clone(),
+                first_line: chunk.first_line,
+                added_lines: chunk.added_lines.clone(),
+                extract: chunk.extract.clone(),
+            };
+            return self.scan(&decoded);
+        }
         if chunk.extract.is_none() && notebook::is_notebook(&chunk.path) {
             if let Some(parts) = notebook::chunks(&chunk.path, &chunk.bytes, &chunk.provenance) {
                 // Cell lines are not the file's lines, so a staged notebook is scanned whole.
@@ -90,27 +115,7 @@ impl Scanner {
 
     fn scan_one(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
         if matcher::is_binary(&chunk.bytes) {
-            // A binary key store (`.p12`, `.jks`, `.kdbx`) is judged by its path alone; such a
-            // chunk counts as scanned, since its findings are reported. A binary has no lines,
-            // so whatever added lines the source computed do not apply.
-            let by_path = self.matcher.find_by_path(&chunk.path);
-            if by_path.is_empty() {
-                return (Outcome::Binary, Vec::new());
-            }
-            let findings = by_path
-                .iter()
-                .map(|m| {
-                    let pattern = &self.matcher.patterns()[m.pattern];
-                    finding::file_finding(
-                        &pattern.spec,
-                        &chunk.path,
-                        &chunk.provenance,
-                        chunk.first_line,
-                        pattern.description().why.clone(),
-                    )
-                })
-                .collect();
-            return (Outcome::Scanned(findings), Vec::new());
+            return self.scan_binary(chunk);
         }
         let extract = chunk.extract.as_ref();
         let path = extract
@@ -128,6 +133,44 @@ impl Scanner {
             for f in &mut findings {
                 (f.line, f.end_line, f.column) = (line, line, column);
             }
+        }
+        (Outcome::Scanned(findings), errors)
+    }
+}
+
+impl Scanner {
+    /// A binary chunk: one NUL byte must not hide a token, so it is searched for secrets like
+    /// text (git's line diff of it, forced to text, still tells the added lines); code
+    /// patterns make no sense in it. A binary key store (`.p12`, `.jks`, `.kdbx`) is judged by
+    /// its path alone, whatever lines changed: a binary's lines are not what makes it one.
+    fn scan_binary(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
+        let (matches, errors) = self.matcher.find_focused(
+            &chunk.path,
+            &chunk.bytes,
+            chunk
+                .added_lines
+                .as_deref()
+                .map(|lines| added_byte_ranges(&chunk.bytes, chunk.first_line, lines))
+                .as_deref(),
+        );
+        let patterns = self.matcher.patterns();
+        let secrets: Vec<_> = matches
+            .into_iter()
+            .filter(|m| patterns[m.pattern].spec.kind == Kind::Secret)
+            .collect();
+        let mut findings = finding::build(&self.matcher, chunk, &secrets);
+        findings.extend(self.matcher.find_by_path(&chunk.path).iter().map(|m| {
+            let pattern = &patterns[m.pattern];
+            finding::file_finding(
+                &pattern.spec,
+                &chunk.path,
+                &chunk.provenance,
+                chunk.first_line,
+                pattern.description().why.clone(),
+            )
+        }));
+        if findings.is_empty() {
+            return (Outcome::Binary, errors);
         }
         (Outcome::Scanned(findings), errors)
     }

@@ -381,7 +381,10 @@ fn pyguard_marker(line: &str) -> Option<Marker> {
         let at = from + i;
         from = at + TAG.len();
         let before = line[..at].trim_end();
-        if !INTRODUCERS.iter().any(|c| before.ends_with(c)) {
+        let Some(intro) = INTRODUCERS.iter().find(|c| before.ends_with(*c)) else {
+            continue;
+        };
+        if in_string(line, before.len() - intro.len()) {
             continue;
         }
         let Some(after) = line[from..].trim_start().strip_prefix("allow") else {
@@ -416,6 +419,45 @@ fn pyguard_marker(line: &str) -> Option<Marker> {
     None
 }
 
+/// Whether byte `at` of `line` is inside a string literal (`'`, `"` or a backquote, with
+/// backslash escapes), so that a marker written in a string (`S = "/* pyguard: allow */"`) is
+/// text, not a comment. A `#` or `//` outside a string starts a comment, after which quotes
+/// are comment text. A string opened on an earlier line (a triple-quoted block) is not seen.
+fn in_string(line: &str, at: usize) -> bool {
+    let bytes = line.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < at.min(bytes.len()) {
+        let b = bytes[i];
+        match quote {
+            Some(_) if b == b'\\' => i += 1,
+            Some(q) if b == q => quote = None,
+            None if matches!(b, b'"' | b'`') || (b == b'\'' && opens_quote(&bytes[..i])) => {
+                quote = Some(b);
+            }
+            None if b == b'#' || bytes[i..].starts_with(b"//") => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    quote.is_some()
+}
+
+/// Whether a `'` after `before` opens a string: not an apostrophe inside a word (`don't`),
+/// but possibly after a string prefix (`f'`, `rb'`).
+fn opens_quote(before: &[u8]) -> bool {
+    let word = before
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    word == 0
+        || (word <= 2
+            && before[before.len() - word..]
+                .iter()
+                .all(|b| b"rRbBfFuU".contains(b)))
+}
+
 /// bandit's `# nosec`, optionally with test ids (`# nosec B105, B106`). bandit's ids do not
 /// name pyguard patterns, so either form allows the Python patterns on the line.
 fn nosec_marker(line: &str) -> Option<Marker> {
@@ -423,7 +465,8 @@ fn nosec_marker(line: &str) -> Option<Marker> {
     while let Some(i) = line[from..].find("nosec") {
         let at = from + i;
         from = at + 5;
-        if !line[..at].trim_end().ends_with('#') {
+        let before = line[..at].trim_end();
+        if !before.ends_with('#') || in_string(line, before.len() - 1) {
             continue;
         }
         let after = &line[from..];
@@ -685,6 +728,8 @@ mod tests {
     #[test]
     fn other_comment_syntaxes() {
         for line in [
+            "<p>don't</p> t = 'x' <!-- pyguard: allow -->",
+            "t = 'x'  # it's fine # pyguard: allow",
             "const t = 'x'; // pyguard: allow",
             "SELECT 'x' -- pyguard: allow",
             "key = x ; pyguard: allow",
@@ -703,6 +748,11 @@ mod tests {
             "t = 'x'  # pyguard: allow[",
             "t = 'x'  # pyguard: allow[]",
             "t = 'pyguard: allow'",
+            // A marker inside a string literal is text, whatever the comment syntax.
+            "S = \"/* pyguard: allow */\"",
+            "S = '# pyguard: allow'",
+            "S = \"it's\" + '-- pyguard: allow'",
+            "S = f'// pyguard: allow'",
             "t = 'x'  # pyguard allow",
         ] {
             assert!(check(line, "github-token", S, 1).is_none(), "{line}");

@@ -415,6 +415,12 @@ impl Pattern {
         lazy(&self.unless, self.spec.unless.as_deref(), false)
     }
 
+    /// Whether a match rests on more than its own text (a flow or a context check), so that a
+    /// change elsewhere in the file can complete it.
+    pub fn has_evidence(&self) -> bool {
+        self.spec.flow_sources.is_some() || self.spec.context.is_some()
+    }
+
     /// The compiled `flow_sources` regex, anchored at the start of a right-hand side.
     pub fn flow_sources(&self) -> Option<&Regex> {
         lazy(&self.flow, self.spec.flow_sources.as_deref(), true)

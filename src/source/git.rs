@@ -33,6 +33,14 @@ pub struct Changes {
     pub skipped_lfs: u64,
 }
 
+/// Whether two paths are scanned under the same rules (language, exclusion, the patterns and
+/// extractors that apply): `(old, new)`. A file moved to a path with other rules is judged as
+/// new content, since nothing that holds at the new path was ever checked there.
+pub type SameRules<'a> = &'a (dyn Fn(&str, &str) -> bool + Sync);
+
+/// Every line of a file, for a file judged as wholly new.
+pub(crate) const ALL_LINES: std::ops::RangeInclusive<u32> = 1..=u32::MAX;
+
 /// One file a change adds lines to.
 #[derive(Clone, Debug)]
 pub(crate) struct Added {
@@ -60,9 +68,10 @@ pub(crate) fn diff_options() -> DiffOptions {
 }
 
 /// The files `diff` adds lines to, with their added line ranges. Renames are detected first so
-/// that a moved file contributes only the lines its move changed. Copies are not: a copy is a
-/// new place for whatever its source holds.
-pub(crate) fn added_files(diff: &mut Diff<'_>) -> Result<Vec<Added>> {
+/// that a moved file contributes only the lines its move changed, unless the move changed
+/// the rules its path is scanned under (`same_rules`): then all of it is new. Copies are not:
+/// a copy is a new place for whatever its source holds.
+pub(crate) fn added_files(diff: &mut Diff<'_>, same_rules: SameRules<'_>) -> Result<Vec<Added>> {
     let mut find = DiffFindOptions::new();
     find.renames(true);
     diff.find_similar(Some(&mut find))
@@ -88,6 +97,22 @@ pub(crate) fn added_files(diff: &mut Diff<'_>) -> Result<Vec<Added>> {
             |p| String::from_utf8_lossy(p).into_owned(),
         );
         let blob = new.id();
+        if matches!(delta.status(), Delta::Renamed | Delta::Copied) {
+            let old = delta
+                .old_file()
+                .path_bytes()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            if !same_rules(&old, &path) {
+                out.push(Added {
+                    path,
+                    blob,
+                    lines: vec![ALL_LINES],
+                    content: None,
+                });
+                continue;
+            }
+        }
         let Some(patch) =
             Patch::from_diff(diff, idx).with_context(|| format!("failed to diff {path}"))?
         else {
@@ -206,7 +231,7 @@ impl<'r> ChunkReader<'r> {
 }
 
 /// Whether `bytes` is a whole Git LFS pointer: under 1024 bytes, the version line, then only
-/// `oid sha256:<hex>`, `size <n>` and `ext-<n>-<name> <method>:<hash>` lines
+/// `oid sha256:<hex>` and `size <n>` lines. A pointer with `ext-` lines is not trusted
 /// (<https://github.com/git-lfs/git-lfs/blob/main/docs/spec.md>). Checking every line, not just
 /// the first, matters: a pointer holds nothing worth scanning, so anything that only starts
 /// like one would otherwise hide whatever follows.
@@ -239,14 +264,9 @@ pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
                 size = token(value) && value.bytes().all(|b| b.is_ascii_digit());
                 size
             }
-            _ => {
-                key.strip_prefix("ext-")
-                    .and_then(|k| k.split_once('-'))
-                    .is_some_and(|(n, name)| n.bytes().all(|b| b.is_ascii_digit()) && token(name))
-                    && value
-                        .split_once(':')
-                        .is_some_and(|(method, hash)| token(method) && token(hash))
-            }
+            // `ext-<n>-<name> <method>:<hash>` lines are free text as far as the scan can
+            // tell: a pointer with one is scanned like any file (it is small).
+            _ => false,
         };
         if !ok {
             return false;
@@ -308,8 +328,9 @@ mod tests {
         let pointer =
             format!("version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize 12345\n");
         assert!(is_lfs_pointer(pointer.as_bytes()));
+        // An extension line's value is not checked by anything: scanned, not trusted.
         let with_ext = pointer.replace("oid", &format!("ext-0-foo sha256:{oid}\noid"));
-        assert!(is_lfs_pointer(with_ext.as_bytes()));
+        assert!(!is_lfs_pointer(with_ext.as_bytes()));
         assert!(is_lfs_pointer(pointer.trim_end().as_bytes()));
         for not in [
             format!("{pointer}password = \"x\"\n"),

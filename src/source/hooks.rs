@@ -110,6 +110,22 @@ fn level_name(level: ConfigLevel) -> &'static str {
     }
 }
 
+/// The directory git itself runs this worktree's hooks from, as git resolves it
+/// (`git rev-parse --git-path hooks`: `core.hooksPath` from any level, relative to the
+/// worktree that runs the hooks, or the common git directory's `hooks/`), absolute.
+pub fn effective_hooks_dir() -> Result<PathBuf> {
+    let out = git(&["rev-parse", "--git-path", "hooks"])?;
+    if !out.status.success() {
+        bail!(
+            "`git rev-parse --git-path hooks` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout).trim_end().to_string();
+    let cwd = std::env::current_dir().context("cannot tell the current directory")?;
+    Ok(cwd.join(text))
+}
+
 /// The global `core.hooksPath`, if set, with `~/` expanded.
 pub fn global_hooks_path() -> Result<Option<PathBuf>> {
     let out = git(&[
@@ -167,3 +183,19 @@ fn git(args: &[&str]) -> Result<std::process::Output> {
         .output()
         .context("failed to run git (is it installed and on PATH?)")
 }
+
+/// The line every hook pyguard writes carries (the version after `v` may change).
+pub const MARKER: &str = "# pyguard-hook v";
+
+/// Suffix of a hook pyguard moved aside to run it first.
+pub const CHAINED_SUFFIX: &str = ".pyguard-chained";
+
+/// Whether a hook file's content is one pyguard wrote.
+#[must_use]
+pub fn is_pyguard_hook(content: &[u8]) -> bool {
+    let head = &content[..content.len().min(512)];
+    memchr::memmem::find(head, MARKER.as_bytes()).is_some()
+}
+
+/// Suffix under which the pre-commit framework keeps the hook it replaced (and runs it).
+pub const LEGACY_SUFFIX: &str = ".legacy";

@@ -6,8 +6,9 @@
 //! every directory whose cache-tree id equals HEAD's, which on a large repository is the
 //! difference between reading thousands of tree objects and reading a handful. This reader lets
 //! the gate do what git does. It declines (returns `None`) anything it does not fully
-//! understand: index versions other than 2 to 4, split and sparse indexes, unmerged entries,
-//! SHA-256 repositories. The caller then takes the libgit2 path. Format:
+//! understand: index versions other than 2 to 4, split indexes, unmerged entries, SHA-256
+//! repositories. A sparse index's directory entries (mode `040000`, path ending in `/`) are
+//! kept: their id is the directory's tree, which the gate compares with HEAD's. The caller then takes the libgit2 path. Format:
 //! <https://git-scm.com/docs/index-format>.
 
 use std::borrow::Cow;
@@ -26,7 +27,8 @@ pub(crate) struct Entry<'a> {
     /// Path from the top of the repository, `/`-separated: borrowed from the index file,
     /// except in version 4, which compresses each path against the one before.
     pub path: Cow<'a, [u8]>,
-    /// Git mode (`0o100644`, `0o100755`, `0o120000` symlink, `0o160000` gitlink).
+    /// Git mode (`0o100644`, `0o100755`, `0o120000` symlink, `0o160000` gitlink, `0o040000`
+    /// a sparse directory entry, whose `oid` is a tree).
     pub mode: u32,
     /// The staged blob.
     pub oid: Oid,
@@ -96,8 +98,8 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
         let mode = be32(data, start + 24)?;
         let oid = Oid::from_bytes(data.get(start + 40..start + 40 + OID_LEN)?).ok()?;
         let flags = u16::from_be_bytes(data.get(start + 60..start + 62)?.try_into().ok()?);
-        // Unmerged entries (a conflicted merge) and sparse directory entries: not ours to judge.
-        if flags & 0x3000 != 0 || mode & 0o170_000 == 0o040_000 {
+        // Unmerged entries (a conflicted merge): not ours to judge.
+        if flags & 0x3000 != 0 {
             return None;
         }
         pos = start + 62;
@@ -127,6 +129,11 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
         if pos > end {
             return None;
         }
+        // A sparse directory entry (sparse index): a whole directory outside the sparse
+        // checkout, recorded as its tree, with a path ending in `/`.
+        if mode & 0o170_000 == 0o040_000 && !path.ends_with(b"/") {
+            return None;
+        }
         entries.push(Entry { path, mode, oid });
     }
     let mut trees = Vec::new();
@@ -136,8 +143,9 @@ pub(crate) fn parse(data: &[u8]) -> Option<IndexFile<'_>> {
         let body = data.get(pos + 8..(pos + 8).checked_add(size)?)?;
         match sig {
             b"TREE" => cache_tree(body, &mut trees)?,
-            // Split index (entries live in another file) and sparse index: decline.
-            b"link" | b"sdir" => return None,
+            // Split index (entries live in another file): decline. (`sdir` only says that
+            // sparse directory entries may occur, which the entries themselves show.)
+            b"link" => return None,
             _ => {}
         }
         pos += 8 + size;

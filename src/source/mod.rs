@@ -10,6 +10,7 @@ pub mod hooks;
 pub mod index;
 pub mod lines;
 pub mod manifest;
+pub mod message;
 pub mod push;
 pub mod receive;
 pub mod staged;

@@ -7,7 +7,8 @@
 //! that ref and every `refs/remotes/<remote>/*` tip, so that a new branch is compared with what
 //! the remote already holds rather than with nothing. A deletion (local oid all zeros) sends
 //! nothing. Each blob is scanned once, with the union of the lines the pushed commits add to it;
-//! a merge contributes only the lines that are new relative to every parent.
+//! a merge contributes only the lines that are new relative to every parent. Each pushed
+//! commit's message is a chunk too, and a tag of a blob or a tree sends all of that content.
 //!
 //! Reading only: this never writes to the repository.
 
@@ -15,10 +16,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{bail, Context as _, Result};
-use git2::{Commit, Oid, Repository, Sort};
+use git2::{Commit, ObjectType, Oid, Repository, Sort};
 
-use super::git::{added_files, diff_options, intersect, read_chunks, union, Added, Changes};
-use super::{CommitInfo, Provenance};
+use super::git::ALL_LINES;
+use super::git::{
+    added_files, diff_options, intersect, read_chunks, union, Added, Changes, SameRules,
+};
+use super::{Chunk, CommitInfo, Provenance};
 
 /// One ref update from the pre-push hook's standard input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,20 +61,28 @@ fn oid_or_none(text: &str) -> Result<Option<Oid>> {
     Ok((!oid.is_zero()).then_some(oid))
 }
 
-/// The lines that the pushed commits add, one chunk per distinct blob.
-pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Changes> {
+/// The lines that the pushed commits add, one chunk per distinct blob. A file renamed to a
+/// path with other rules (see [`SameRules`]) is wholly new.
+pub fn read(
+    remote: &str,
+    updates: &[Update],
+    max_file_size: u64,
+    same_rules: SameRules<'_>,
+) -> Result<Changes> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let mut walk = repo.revwalk().context("failed to start a revision walk")?;
     // Oldest first, so a blob is attributed to the commit that introduced it.
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
     let mut pushed_any = false;
+    let mut tagged: Vec<Added> = Vec::new();
     for u in updates {
         let Some(local) = u.local else { continue };
         let object = repo
             .find_object(local, None)
             .with_context(|| format!("pushed object {local} of {} not found", u.local_ref))?;
-        // A tag of a tree or a blob carries no commits; an annotated tag of a commit does.
+        // A tag of a tree or a blob carries no commits, but it sends that content.
         let Ok(commit) = object.peel_to_commit() else {
+            tagged_content(&object, &u.local_ref, &mut tagged)?;
             continue;
         };
         walk.push(commit.id())?;
@@ -83,7 +95,7 @@ pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Chan
         }
     }
     if !pushed_any {
-        return Ok(Changes::default());
+        return read_chunks(&repo, tagged, max_file_size, |_| Provenance::Staged);
     }
     if git2::Reference::is_valid_name(&format!("refs/remotes/{remote}/HEAD")) {
         for r in repo
@@ -98,22 +110,31 @@ pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Chan
     let ids = walk
         .collect::<Result<Vec<Oid>, _>>()
         .context("failed to walk the pushed commits")?;
-    read_commits(&repo, &ids, max_file_size)
+    read_commits(&repo, &ids, tagged, max_file_size, same_rules)
 }
 
 /// The lines that `commits` (oldest first) add, one chunk per distinct blob, each attributed
-/// to the first commit that adds to it.
+/// to the first commit that adds to it, then the `tagged` content and each commit's message.
 pub(super) fn read_commits(
     repo: &Repository,
     commits: &[Oid],
+    tagged: Vec<Added>,
     max_file_size: u64,
+    same_rules: SameRules<'_>,
 ) -> Result<Changes> {
     let mut order: Vec<Oid> = Vec::new();
     let mut blobs: HashMap<Oid, (Added, Arc<CommitInfo>)> = HashMap::new();
+    // People paste tokens into messages: each pushed commit's message is scanned too.
+    let mut messages = Vec::new();
     for &id in commits {
         let commit = repo.find_commit(id)?;
         let info = Arc::new(commit_info(&commit));
-        for file in commit_adds(repo, &commit)? {
+        messages.push(Chunk::new(
+            MESSAGE_PATH,
+            commit.message_bytes().to_vec(),
+            Provenance::Commit(Arc::clone(&info)),
+        ));
+        for file in commit_adds(repo, &commit, same_rules)? {
             if let Some((seen, _)) = blobs.get_mut(&file.blob) {
                 seen.lines = union(&seen.lines, &file.lines);
             } else {
@@ -131,20 +152,66 @@ pub(super) fn read_commits(
             file
         })
         .collect();
-    read_chunks(repo, files, max_file_size, |f| {
+    let mut files = files;
+    files.extend(tagged);
+    let mut changes = read_chunks(repo, files, max_file_size, |f| {
         infos
             .get(&f.blob)
             .map_or(Provenance::Staged, |i| Provenance::Commit(Arc::clone(i)))
-    })
+    })?;
+    changes.chunks.extend(messages);
+    Ok(changes)
+}
+
+/// The path shown for a finding in a pushed commit's message.
+pub const MESSAGE_PATH: &str = "(commit message)";
+
+/// The content a pushed tag of a blob or a tree sends, every line of it new: the blob, or
+/// each blob of the tree (under its path in the tree).
+fn tagged_content(object: &git2::Object<'_>, name: &str, out: &mut Vec<Added>) -> Result<()> {
+    let target = if object.kind() == Some(ObjectType::Tag) {
+        object.peel(ObjectType::Any)?
+    } else {
+        object.clone()
+    };
+    match target.kind() {
+        Some(ObjectType::Blob) => out.push(Added {
+            path: name.to_string(),
+            blob: target.id(),
+            lines: vec![ALL_LINES],
+            content: None,
+        }),
+        Some(ObjectType::Tree) => {
+            let tree = target.peel_to_tree()?;
+            tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+                if matches!(entry.filemode(), 0o100_644 | 0o100_755) {
+                    out.push(Added {
+                        path: format!("{dir}{}", String::from_utf8_lossy(entry.name_bytes())),
+                        blob: entry.id(),
+                        lines: vec![ALL_LINES],
+                        content: None,
+                    });
+                }
+                git2::TreeWalkResult::Ok
+            })
+            .with_context(|| format!("failed to read the tree tagged {name}"))?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// The files one commit adds lines to. A merge adds only what is new relative to every parent.
-fn commit_adds(repo: &Repository, commit: &Commit<'_>) -> Result<Vec<Added>> {
+fn commit_adds(
+    repo: &Repository,
+    commit: &Commit<'_>,
+    same_rules: SameRules<'_>,
+) -> Result<Vec<Added>> {
     let tree = commit.tree()?;
     let parents: Vec<_> = commit.parents().collect();
     if parents.is_empty() {
         let mut diff = repo.diff_tree_to_tree(None, Some(&tree), Some(&mut diff_options()))?;
-        return added_files(&mut diff);
+        return added_files(&mut diff, same_rules);
     }
     let mut common: Option<Vec<Added>> = None;
     for parent in parents {
@@ -153,7 +220,7 @@ fn commit_adds(repo: &Repository, commit: &Commit<'_>) -> Result<Vec<Added>> {
             Some(&tree),
             Some(&mut diff_options()),
         )?;
-        let files = added_files(&mut diff)?;
+        let files = added_files(&mut diff, same_rules)?;
         common = Some(match common {
             None => files,
             Some(prev) => {

@@ -66,7 +66,11 @@ fn oid_or_none(text: &str) -> Result<Option<Oid>> {
 
 /// What the updates add that the repository did not hold: the lines of every new commit,
 /// the content of blobs and trees pushed without a commit, and the new commits' messages.
-pub fn read(updates: &[RefUpdate], max_file_size: u64) -> Result<Changes> {
+pub fn read(
+    updates: &[RefUpdate],
+    max_file_size: u64,
+    same_rules: super::git::SameRules<'_>,
+) -> Result<Changes> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
     let mut walk = repo.revwalk().context("failed to start a revision walk")?;
     // Oldest first, so a blob is attributed to the commit that introduced it.
@@ -106,7 +110,11 @@ pub fn read(updates: &[RefUpdate], max_file_size: u64) -> Result<Changes> {
     } else {
         Vec::new()
     };
-    let mut changes = read_commits(&repo, &commits, max_file_size)?;
+    let mut changes = read_commits(&repo, &commits, Vec::new(), max_file_size, same_rules)?;
+    // The messages are added below, under their server-side names.
+    changes
+        .chunks
+        .retain(|c| c.path != super::push::MESSAGE_PATH);
     for &id in &commits {
         let commit = repo.find_commit(id)?;
         let info = Arc::new(commit_info(&commit));

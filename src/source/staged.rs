@@ -11,7 +11,8 @@
 //! Two ways to the same answer. The fast path does what git does: it reads the index file
 //! itself ([`super::index`]) and skips every directory whose cache-tree id equals HEAD's, so a
 //! small change in a large repository reads a handful of tree objects; blobs and line diffs
-//! still come from libgit2. A new file is a rename of a deleted one when they share the same
+//! still come from libgit2. A sparse index's directory entries are compared with HEAD's tree
+//! the same way (libgit2 cannot read a sparse index at all). A new file is a rename of a deleted one when they share the same
 //! blob, or when at least half of its lines are unchanged from it; then only its changed lines
 //! count as added. Whatever the fast path does not handle (an index it declines, very many
 //! possible rename pairs) goes to libgit2's full tree-to-index diff. Tests check that both
@@ -19,14 +20,14 @@
 //!
 //! Reading only: this never writes the index, the working tree or a ref.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use git2::{ErrorCode, Oid, Patch, Repository, Tree};
 
-use super::git::{added_files, diff_options, Added, Changes, ChunkReader};
+use super::git::{added_files, diff_options, Added, Changes, ChunkReader, SameRules, ALL_LINES};
 use super::index::{self, IndexFile};
 use super::{Chunk, Provenance};
 
@@ -34,9 +35,12 @@ use super::{Chunk, Provenance};
 const MODE_TREE: i32 = 0o040_000;
 
 /// The files the staged change adds lines to, each with its staged content and added lines.
-pub fn read(max_file_size: u64) -> Result<Changes> {
+/// A file renamed to a path with other rules (see [`SameRules`]) is wholly new.
+pub fn read(max_file_size: u64, same_rules: SameRules<'_>) -> Result<Changes> {
     let mut chunks = Vec::new();
-    let mut changes = read_each(max_file_size, &mut |_, chunk| chunks.push(chunk))?;
+    let mut changes = read_each(max_file_size, same_rules, &mut |_, chunk| {
+        chunks.push(chunk);
+    })?;
     changes.chunks = chunks;
     Ok(changes)
 }
@@ -46,6 +50,7 @@ pub fn read(max_file_size: u64) -> Result<Changes> {
 /// returned [`Changes`] holds what was left out, not the chunks.
 pub fn read_each(
     max_file_size: u64,
+    same_rules: SameRules<'_>,
     each: &mut dyn FnMut(Option<&Path>, Chunk<'static>),
 ) -> Result<Changes> {
     // Objects are trusted as git trusts them when reading (fsck is what verifies); hashing every
@@ -60,8 +65,8 @@ pub fn read_each(
         }
         Ok(())
     };
-    if !fast(&repo, head_tree.as_ref(), &mut sink)? {
-        for file in slow(&repo, head_tree.as_ref())? {
+    if !fast(&repo, head_tree.as_ref(), same_rules, &mut sink)? {
+        for file in slow(&repo, head_tree.as_ref(), same_rules)? {
             sink(file)?;
         }
     }
@@ -79,13 +84,17 @@ fn head_tree(repo: &Repository) -> Result<Option<Tree<'_>>> {
 }
 
 /// libgit2's full diff of HEAD's tree against the index, with rename detection.
-fn slow(repo: &Repository, head: Option<&Tree<'_>>) -> Result<Vec<Added>> {
+fn slow(
+    repo: &Repository,
+    head: Option<&Tree<'_>>,
+    same_rules: SameRules<'_>,
+) -> Result<Vec<Added>> {
     let index = repo.index().context("failed to read the git index")?;
     let mut opts = diff_options();
     let mut diff = repo
         .diff_tree_to_index(head, Some(&index), Some(&mut opts))
         .context("failed to diff the index against HEAD")?;
-    added_files(&mut diff)
+    added_files(&mut diff, same_rules)
 }
 
 /// Above this many (new file, deleted file) pairs, rename detection is left to libgit2.
@@ -94,13 +103,13 @@ const MAX_RENAME_PAIRS: usize = 256;
 /// The deleted blob a new file was renamed from, if any: the one it shares the most lines with,
 /// when at least half of the new file's lines are unchanged from it (git's default rename
 /// threshold is a 50% similarity).
-fn renamed_from(repo: &Repository, new: Oid, gone: &HashSet<Oid>) -> Result<Option<Oid>> {
+fn renamed_from(repo: &Repository, new: Oid, gone: &HashMap<Oid, Vec<u8>>) -> Result<Option<Oid>> {
     let new_blob = repo.find_blob(new)?;
     let content = new_blob.content();
     let total = memchr::memchr_iter(b'\n', content).count()
         + usize::from(!content.is_empty() && !content.ends_with(b"\n"));
     let mut best: Option<(usize, Oid)> = None;
-    for &old in gone {
+    for &old in gone.keys() {
         let old_blob = repo.find_blob(old)?;
         let patch = line_diff(old_blob.content(), content)?;
         let (_, added, _) = patch.line_stats()?;
@@ -185,6 +194,7 @@ struct Change {
 fn fast(
     repo: &Repository,
     head: Option<&Tree<'_>>,
+    same_rules: SameRules<'_>,
     sink: &mut dyn FnMut(Added) -> Result<()>,
 ) -> Result<bool> {
     let path =
@@ -210,12 +220,18 @@ fn fast(
     let Walk {
         changes, deleted, ..
     } = walk;
-    // A pure rename adds nothing; a rename with edits needs similarity detection.
-    let mut gone: HashSet<Oid> = deleted.into_iter().collect();
+    // A pure rename adds nothing, unless the new path has other rules; a rename with edits
+    // needs similarity detection.
+    let mut gone: HashMap<Oid, Vec<u8>> = deleted.into_iter().collect();
+    let lossy = |p: &[u8]| String::from_utf8_lossy(p).into_owned();
     let mut fresh = Vec::new();
     for c in changes {
-        if c.old.is_none() && gone.remove(&c.new) {
-            continue;
+        if c.old.is_none() {
+            if let Some(old_path) = gone.remove(&c.new) {
+                if same_rules(&lossy(&old_path), &lossy(&c.path)) {
+                    continue;
+                }
+            }
         }
         fresh.push(c);
     }
@@ -225,13 +241,14 @@ fn fast(
             return Ok(false);
         }
         for c in fresh.iter_mut().filter(|c| c.old.is_none()) {
-            c.old = renamed_from(repo, c.new, &gone)?;
+            c.old = renamed_from(repo, c.new, &gone)?
+                .filter(|old| same_rules(&lossy(&gone[old]), &lossy(&c.path)));
         }
     }
     for c in fresh {
         let path = String::from_utf8_lossy(&c.path).into_owned();
         let (lines, content) = match c.old {
-            None => (vec![1..=u32::MAX], None),
+            None => (vec![ALL_LINES], None),
             Some(old) => {
                 let old = repo.find_blob(old)?;
                 let new = repo.find_blob(c.new)?;
@@ -256,8 +273,9 @@ struct Walk<'a> {
     repo: &'a Repository,
     index: &'a IndexFile<'a>,
     changes: Vec<Change>,
-    /// Blobs in HEAD whose path is gone from the index (for exact rename detection).
-    deleted: Vec<Oid>,
+    /// Blobs in HEAD whose path is gone from the index, with that path (for rename
+    /// detection).
+    deleted: Vec<(Oid, Vec<u8>)>,
 }
 
 impl Walk<'_> {
@@ -268,6 +286,12 @@ impl Walk<'_> {
         if let (Some(h), Some(cached)) = (head, index.tree_id(dir)) {
             if h == cached {
                 return Ok(());
+            }
+        }
+        // A sparse index records a directory outside the sparse checkout as one entry.
+        if let [entry] = &index.entries[range.clone()] {
+            if entry.mode & 0o170_000 == 0o040_000 {
+                return self.sparse(dir, head, entry.oid);
             }
         }
         let mut head_entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
@@ -344,23 +368,85 @@ impl Walk<'_> {
             if kept {
                 continue;
             }
+            let path = if dir.is_empty() {
+                name.clone()
+            } else {
+                [dir, b"/", name].concat()
+            };
             if mode == MODE_TREE {
-                self.gone_tree(oid)?;
+                self.gone_tree(oid, &path)?;
             } else if mode & 0o170_000 == 0o100_000 {
-                self.deleted.push(oid);
+                self.deleted.push((oid, path));
+            }
+        }
+        Ok(())
+    }
+
+    /// Compares a sparse directory entry (the staged tree `staged` of `dir`) with HEAD's tree
+    /// there: usually the same id; otherwise tree against tree, down to the files that differ.
+    fn sparse(&mut self, dir: &[u8], head: Option<Oid>, staged: Oid) -> Result<()> {
+        if head == Some(staged) {
+            return Ok(());
+        }
+        let mut head_entries: BTreeMap<Vec<u8>, (Oid, i32)> = BTreeMap::new();
+        if let Some(h) = head {
+            for e in &self
+                .repo
+                .find_tree(h)
+                .context("failed to read a tree of HEAD")?
+            {
+                head_entries.insert(e.name_bytes().to_vec(), (e.id(), e.filemode()));
+            }
+        }
+        let tree = self
+            .repo
+            .find_tree(staged)
+            .context("failed to read a sparse directory's tree")?;
+        for e in &tree {
+            let name = e.name_bytes();
+            let path = [dir, b"/", name].concat();
+            let before = head_entries.remove(name);
+            if e.filemode() == MODE_TREE {
+                let sub = before.filter(|(_, m)| *m == MODE_TREE).map(|(oid, _)| oid);
+                self.sparse(&path, sub, e.id())?;
+                if let Some((oid, mode)) = before.filter(|(_, m)| *m != MODE_TREE) {
+                    if mode & 0o170_000 == 0o100_000 {
+                        self.deleted.push((oid, [dir, b"/", name].concat()));
+                    }
+                }
+            } else if e.filemode() & 0o170_000 == 0o100_000 {
+                let old = before
+                    .filter(|(_, m)| m & 0o170_000 == 0o100_000)
+                    .map(|(oid, _)| oid);
+                if old != Some(e.id()) {
+                    self.changes.push(Change {
+                        path,
+                        old,
+                        new: e.id(),
+                    });
+                }
+            }
+        }
+        for (name, (oid, mode)) in head_entries {
+            let path = [dir, b"/", &name].concat();
+            if mode == MODE_TREE {
+                self.gone_tree(oid, &path)?;
+            } else if mode & 0o170_000 == 0o100_000 {
+                self.deleted.push((oid, path));
             }
         }
         Ok(())
     }
 
     /// Records every blob of a directory that is gone from the index.
-    fn gone_tree(&mut self, oid: Oid) -> Result<()> {
+    fn gone_tree(&mut self, oid: Oid, dir: &[u8]) -> Result<()> {
         let tree = self.repo.find_tree(oid)?;
         for e in &tree {
+            let path = [dir, b"/", e.name_bytes()].concat();
             if e.filemode() == MODE_TREE {
-                self.gone_tree(e.id())?;
+                self.gone_tree(e.id(), &path)?;
             } else if e.filemode() & 0o170_000 == 0o100_000 {
-                self.deleted.push(e.id());
+                self.deleted.push((e.id(), path));
             }
         }
         Ok(())
@@ -399,13 +485,13 @@ mod tests {
         };
         // The fast path reads GIT_INDEX_FILE only when set, which these tests never do.
         let mut added = Vec::new();
-        let fast = fast(&repo, head.as_ref(), &mut |a| {
+        let fast = fast(&repo, head.as_ref(), &|_, _| true, &mut |a| {
             added.push(a);
             Ok(())
         })
         .unwrap()
         .then(|| show(added));
-        let slow = show(slow(&repo, head.as_ref()).unwrap());
+        let slow = show(slow(&repo, head.as_ref(), &|_, _| true).unwrap());
         (fast, slow)
     }
 
