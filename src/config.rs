@@ -17,7 +17,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use regex::Regex;
 use serde::Deserialize;
 
-use crate::rules::pattern::{self, Kind, Pattern, PatternSpec, Severity};
+use crate::rules::pattern::{self, Confidence, Kind, Pattern, PatternSpec, Severity};
 
 /// Default size above which files are skipped (and reported as skipped): 10 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -119,6 +119,7 @@ struct Rules {
     severity: BTreeMap<String, Severity>,
     entropy_min: Option<f64>,
     entropy: BTreeMap<String, f64>,
+    min_confidence: Option<Confidence>,
     /// User patterns with their origin (`file:line:column`).
     patterns: Vec<(PatternSpec, String)>,
 }
@@ -143,6 +144,9 @@ struct FileConfig {
     max_file_size: Option<Size>,
     #[serde(default)]
     entropy: EntropyConfig,
+    /// Findings below this confidence do not block (default medium).
+    #[serde(default, alias = "min-confidence")]
+    min_confidence: Option<Confidence>,
     #[serde(default)]
     markers: Markers,
     #[serde(default)]
@@ -306,6 +310,7 @@ impl Config {
             severity: file.severity,
             entropy_min: file.entropy.min,
             entropy: file.entropy.patterns,
+            min_confidence: file.min_confidence,
             patterns,
         };
         // Validate ids and user patterns now, so that a bad file fails before any scanning.
@@ -372,6 +377,11 @@ impl Config {
         let mut all = self.all_patterns()?;
         all.retain(|p| self.enabled(p));
         for p in &mut all {
+            // Below the confidence that blocks, a finding is reported but does not block.
+            let min = self.rules.min_confidence.unwrap_or(Confidence::Medium);
+            if p.confidence() < min {
+                p.spec.severity = Severity::Warning;
+            }
             if let Some(s) = self.rules.severity.get(p.id()) {
                 p.spec.severity = *s;
             }

@@ -74,6 +74,9 @@ impl FileKind {
     }
 }
 
+/// Lines longer than this are minified code or data: not read.
+const MAX_LINE: usize = 1000;
+
 fn is_name_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'
 }
@@ -93,6 +96,10 @@ fn may_be_secret_name(name: &[u8]) -> bool {
 /// the content; pushes them to `out`.
 pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
     let n = line.len();
+    // Minified code and data, not configuration.
+    if n > MAX_LINE {
+        return;
+    }
     let mut i = 0;
     let mut quote: Option<u8> = None;
     while i < n {
@@ -230,7 +237,8 @@ fn assignment(
         if kind.code && !quoted {
             return None;
         }
-        if !(flag || directive || kind.netrc) {
+        // Groovy and Gradle call with a blank: `password 'x'`.
+        if !(flag || directive || kind.netrc || kind.code && quoted) {
             class = KeyClass::Key;
         }
     }
@@ -374,6 +382,15 @@ fn authorization(
     Some(e)
 }
 
+/// The verdict for a credential: a sample in a sample file or when the value is one.
+fn sample_or(kind: FileKind, strength: Strength, verdict: Verdict) -> Verdict {
+    if kind.sample || strength == Strength::Sample {
+        Verdict::Sample
+    } else {
+        verdict
+    }
+}
+
 fn placeholderish(raw: &[u8]) -> bool {
     crate::rules::placeholder::has_typed_run(raw)
 }
@@ -421,8 +438,28 @@ fn decoded_user_password(
     true
 }
 
-/// `curl -u user:password`, `--user user:password`, `--user=user:password`.
+/// `curl -u user:password`, `--user user:password`, `--user=user:password`, and
+/// `-u user -p password` (psexec, mysql).
 fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    if memchr::memmem::find(line, b" -u ").is_some() {
+        if let Some(at) = memchr::memmem::find(line, b" -p ") {
+            let s = skip_blanks(line, at + 4);
+            let e = s + line[s..]
+                .iter()
+                .take_while(|b| !b.is_ascii_whitespace() && !b"\"'".contains(b))
+                .count();
+            if e > s {
+                if let Some(strength) = literal::judge(KeyClass::Password, &line[s..e], true, false)
+                {
+                    out.push(Hit {
+                        verdict: sample_or(kind, strength, Verdict::Password),
+                        span: base + at + 1..base + e,
+                        secret: base + s..base + e,
+                    });
+                }
+            }
+        }
+    }
     for flag in [&b" -u "[..], b" --user ", b" --user=", b" -u'", b" -u\""] {
         let mut from = 0;
         while let Some(at) = memchr::memmem::find(&line[from..], flag) {
@@ -533,12 +570,42 @@ mod tests {
 
     #[test]
     fn python_assignments_keywords_defaults_and_dicts() {
-        one("settings.py", "PASSWORD = \"hunter2\"", Verdict::Password, "hunter2");
-        one("app.py", &format!("api_key = '{TOKEN}'"), Verdict::Secret, TOKEN);
-        one("app.py", "connect(host=h, password=\"s3cr3tPw\")", Verdict::Password, "s3cr3tPw");
-        one("app.py", "def login(user, password='s3cr3tPw'):", Verdict::Password, "s3cr3tPw");
-        one("app.py", &format!("cfg = {{\"client_secret\": \"{TOKEN}\"}}"), Verdict::Secret, TOKEN);
-        one("app.py", "db_password: str = \"s3cr3tPw\"", Verdict::Password, "s3cr3tPw");
+        one(
+            "settings.py",
+            "PASSWORD = \"hunter2\"",
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "app.py",
+            &format!("api_key = '{TOKEN}'"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.py",
+            "connect(host=h, password=\"s3cr3tPw\")",
+            Verdict::Password,
+            "s3cr3tPw",
+        );
+        one(
+            "app.py",
+            "def login(user, password='s3cr3tPw'):",
+            Verdict::Password,
+            "s3cr3tPw",
+        );
+        one(
+            "app.py",
+            &format!("cfg = {{\"client_secret\": \"{TOKEN}\"}}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.py",
+            "db_password: str = \"s3cr3tPw\"",
+            Verdict::Password,
+            "s3cr3tPw",
+        );
         none("app.py", "password = os.environ[\"DB_PASSWORD\"]");
         none("app.py", "password = get_password()");
         none("app.py", "if password == \"s3cr3tPw\":");
@@ -551,15 +618,66 @@ mod tests {
     #[test]
     fn env_shell_docker_and_compose() {
         one(".env", "DB_PASSWORD=hunter2", Verdict::Password, "hunter2");
-        one(".env", "DB_PASSWORD=Zq!9#vLm2@pX7&wR4tB", Verdict::Password, "Zq!9#vLm2@pX7&wR4tB");
-        one(".env", &format!("SECRET_KEY={TOKEN}"), Verdict::Secret, TOKEN);
-        one("deploy.sh", &format!("export API_KEY={TOKEN}"), Verdict::Secret, TOKEN);
-        one("Dockerfile", &format!("ENV SECRET_KEY={TOKEN}"), Verdict::Secret, TOKEN);
-        one("Dockerfile", &format!("ENV SECRET_KEY {TOKEN}"), Verdict::Secret, TOKEN);
-        one("compose.yaml", &format!("  - API_KEY={TOKEN}"), Verdict::Secret, TOKEN);
-        one("run.sh", "mysql --password=hunter2 db", Verdict::Password, "hunter2");
-        one("run.sh", "mysql --password hunter2 db", Verdict::Password, "hunter2");
-        one("run.sh", &format!("curl -u admin:{PW} https://x"), Verdict::Password, PW);
+        one(
+            ".env",
+            "DB_PASSWORD=Zq!9#vLm2@pX7&wR4tB",
+            Verdict::Password,
+            "Zq!9#vLm2@pX7&wR4tB",
+        );
+        one(
+            ".env",
+            &format!("SECRET_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "deploy.sh",
+            &format!("export API_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "Dockerfile",
+            &format!("ENV SECRET_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "Dockerfile",
+            &format!("ENV SECRET_KEY {TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "compose.yaml",
+            &format!("  - API_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "run.sh",
+            "mysql --password=hunter2 db",
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "run.sh",
+            "mysql --password hunter2 db",
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "run.sh",
+            &format!("curl -u admin:{PW} https://x"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "run.bat",
+            &format!("psexec \\\\h -u admin -p {PW} cmd"),
+            Verdict::Password,
+            PW,
+        );
         none(".env", "DB_PASSWORD=${DB_PASSWORD}");
         none(".env", "API_TOKEN=");
         none("Dockerfile", "ARG NPM_TOKEN");
@@ -570,18 +688,48 @@ mod tests {
 
     #[test]
     fn yaml_json_toml_ini_properties() {
-        one("db.yaml", &format!("db_password: {PW}"), Verdict::Password, PW);
-        one("db.yaml", &format!("db_password: \"{PW}\""), Verdict::Password, PW);
-        one("c.json", &format!("\"apiKey\": \"{TOKEN}\","), Verdict::Secret, TOKEN);
-        one("c.toml", &format!("token = \"{TOKEN}\""), Verdict::Secret, TOKEN);
-        one("app.ini", &format!("password = {PW}"), Verdict::Password, PW);
+        one(
+            "db.yaml",
+            &format!("db_password: {PW}"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "db.yaml",
+            &format!("db_password: \"{PW}\""),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "c.json",
+            &format!("\"apiKey\": \"{TOKEN}\","),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "c.toml",
+            &format!("token = \"{TOKEN}\""),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.ini",
+            &format!("password = {PW}"),
+            Verdict::Password,
+            PW,
+        );
         one(
             "app.properties",
             &format!("spring.datasource.password={PW}"),
             Verdict::Password,
             PW,
         );
-        one(".pypirc", "password = pypi-AgEIcHlwaS5vcmc", Verdict::Password, "pypi-AgEIcHlwaS5vcmc");
+        one(
+            ".pypirc",
+            "password = pypi-AgEIcHlwaS5vcmc",
+            Verdict::Password,
+            "pypi-AgEIcHlwaS5vcmc",
+        );
         none("db.yaml", "password: Enter your password here");
         none("db.yaml", "password: null");
         none("db.yaml", "password: !vault |");
@@ -590,11 +738,31 @@ mod tests {
 
     #[test]
     fn xml_hcl_headers_urls_and_connection_strings() {
-        one("web.xml", &format!("<password>{PW}</password>"), Verdict::Password, PW);
-        one("web.xml", &format!("<add name=\"x\" password=\"{PW}\"/>"), Verdict::Password, PW);
-        one("main.tf", &format!("  password = \"{PW}\""), Verdict::Password, PW);
+        one(
+            "web.xml",
+            &format!("<password>{PW}</password>"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "web.xml",
+            &format!("<add name=\"x\" password=\"{PW}\"/>"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "main.tf",
+            &format!("  password = \"{PW}\""),
+            Verdict::Password,
+            PW,
+        );
         none("main.tf", "  password = var.db_password");
-        one("req.http", &format!("Authorization: Bearer {TOKEN}"), Verdict::Secret, TOKEN);
+        one(
+            "req.http",
+            &format!("Authorization: Bearer {TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
         let basic = validate::base64_encode(format!("admin:{PW}").as_bytes(), false);
         one(
             "req.sh",
@@ -602,7 +770,12 @@ mod tests {
             Verdict::Password,
             &basic,
         );
-        one("x.yaml", "url: https://admin:admin@host/path", Verdict::Password, "admin");
+        one(
+            "x.yaml",
+            "url: https://admin:admin@host/path",
+            Verdict::Password,
+            "admin",
+        );
         one(
             "App.cs",
             &format!("var c = \"Server=db;User Id=sa;Password={PW};\";"),
@@ -611,7 +784,10 @@ mod tests {
         );
         one(
             "config.json",
-            &format!("\"auth\": \"{}\"", validate::base64_encode(format!("bot:{PW}").as_bytes(), false)),
+            &format!(
+                "\"auth\": \"{}\"",
+                validate::base64_encode(format!("bot:{PW}").as_bytes(), false)
+            ),
             Verdict::Password,
             &validate::base64_encode(format!("bot:{PW}").as_bytes(), false),
         );
@@ -621,7 +797,12 @@ mod tests {
 
     #[test]
     fn samples_in_tests_are_reported_as_samples() {
-        one("tests/test_login.py", "login(password=\"hunter2\")", Verdict::Sample, "hunter2");
+        one(
+            "tests/test_login.py",
+            "login(password=\"hunter2\")",
+            Verdict::Sample,
+            "hunter2",
+        );
         one(
             "app.py",
             "API_TOKEN = \"abcdef1234567890abcdef1234567890\"",

@@ -59,7 +59,8 @@ pub fn scan(bytes: &[u8], ranges: Option<&[Range<usize>]>) -> Vec<Range<usize>> 
     let mut out = Vec::new();
     let whole = [0..bytes.len()];
     for r in ranges.unwrap_or(&whole) {
-        let mut start = memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);
+        let mut start =
+            memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);
         while start < r.end.min(bytes.len()) {
             let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
             let line = &bytes[start..end];
@@ -106,6 +107,10 @@ fn scan_line(line: &[u8], base: usize, out: &mut Vec<Range<usize>>) {
         if !(quoted || assigned && ends_value) {
             continue;
         }
+        // A quoted key (`"name":`) is a name, not a value.
+        if quoted && line[e + 1..].trim_ascii_start().starts_with(b":") {
+            continue;
+        }
         if is_secret_like(&line[s..e]) && !digest_context(line, s) {
             out.push(base + s..base + e);
         }
@@ -127,14 +132,16 @@ fn is_secret_like(token: &[u8]) -> bool {
     }
     // A path (`a/b/c`) rather than base64: two or more slashes between word-like segments.
     if text.matches('/').count() >= 2
-        && text
-            .split('/')
-            .filter(|seg| !seg.is_empty())
-            .all(|seg| seg.len() < 3 || seg.bytes().all(|b| b.is_ascii_alphabetic() || b"_-".contains(&b)))
+        && text.split('/').filter(|seg| !seg.is_empty()).all(|seg| {
+            seg.len() < 3
+                || seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b"_-".contains(&b))
+        })
     {
         return false;
     }
-    if !entropy::is_random(token, true) {
+    if !entropy::is_random(token, true) || crate::rules::literal::is_camel_identifier(text) {
         return false;
     }
     let letters: Vec<u8> = token
@@ -162,9 +169,26 @@ fn is_secret_like(token: &[u8]) -> bool {
 /// vector, a commit.
 fn digest_context(line: &[u8], at: usize) -> bool {
     const WORDS: &[&[u8]] = &[
-        b"sha", b"md5", b"hash", b"digest", b"checksum", b"integrity", b"commit", b"revision",
-        b"fingerprint", b"nonce", b"salt", b"iv", b"vector", b"expected", b"signature", b"etag",
-        b"data:", b"base64,", b"uuid", b"guid",
+        b"sha",
+        b"md5",
+        b"hash",
+        b"digest",
+        b"checksum",
+        b"integrity",
+        b"commit",
+        b"revision",
+        b"fingerprint",
+        b"nonce",
+        b"salt",
+        b"iv",
+        b"vector",
+        b"expected",
+        b"signature",
+        b"etag",
+        b"data:",
+        b"base64,",
+        b"uuid",
+        b"guid",
     ];
     let lower = line[..at].to_ascii_lowercase();
     let from = lower.len().saturating_sub(60);

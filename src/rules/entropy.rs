@@ -23,7 +23,6 @@ pub fn shannon(data: &[u8]) -> f64 {
         .sum()
 }
 
-
 /// The alphabet a value is drawn from, narrowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Charset {
@@ -78,7 +77,10 @@ pub fn charset(value: &[u8]) -> Charset {
 /// for digits among letters.
 #[must_use]
 pub fn is_random(value: &[u8], strict: bool) -> bool {
-    let body = value.strip_suffix(b"==").or_else(|| value.strip_suffix(b"=")).unwrap_or(value);
+    let body = value
+        .strip_suffix(b"==")
+        .or_else(|| value.strip_suffix(b"="))
+        .unwrap_or(value);
     if body.len() < 8 {
         return false;
     }

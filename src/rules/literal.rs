@@ -22,35 +22,166 @@ pub enum Strength {
 
 /// Values that stand for "no secret here" when they are the whole value.
 const STAND_IN: &[&str] = &[
-    "password", "passwd", "pass", "pwd", "secret", "token", "key", "apikey", "api_key", "test",
-    "testing", "tester", "example", "sample", "dummy", "fake", "mock", "none", "null", "nil",
-    "undefined", "string", "str", "value", "foo", "bar", "baz", "foobar", "qux", "default",
-    "required", "optional", "empty", "blank", "unset", "notset", "na", "n/a", "tbd", "todo",
-    "hidden", "redacted", "masked", "removed", "sensitive", "private", "secure", "true", "false",
-    "yes", "no", "on", "off", "bearer", "basic", "auto", "env", "environment", "random",
-    "generated", "secret_key", "access_token", "api-key", "xxx", "abc", "abc123", "123",
-    "1234", "12345", "123456", "none_set", "not_set", "anonymous", "guest", "public",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "apikey",
+    "api_key",
+    "test",
+    "testing",
+    "tester",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "string",
+    "str",
+    "value",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "qux",
+    "default",
+    "required",
+    "optional",
+    "empty",
+    "blank",
+    "unset",
+    "notset",
+    "na",
+    "n/a",
+    "tbd",
+    "todo",
+    "hidden",
+    "redacted",
+    "masked",
+    "removed",
+    "sensitive",
+    "private",
+    "secure",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "bearer",
+    "basic",
+    "auto",
+    "env",
+    "environment",
+    "random",
+    "generated",
+    "secret_key",
+    "access_token",
+    "api-key",
+    "xxx",
+    "abc",
+    "abc123",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+    "none_set",
+    "not_set",
+    "anonymous",
+    "guest",
+    "public",
+    // The demo credentials of database documentation (Oracle's scott/tiger).
+    "tiger",
 ];
 
 /// Words that make a value name itself (`my-test-password`): a fixture, not a credential.
 const SELF_NAMING: &[&str] = &[
-    "password", "passwd", "secret", "token", "test", "example", "sample", "dummy", "fake",
-    "mock", "apikey", "api_key", "api-key", "placeholder", "invalid", "wrong", "foobar",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "test",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "apikey",
+    "api_key",
+    "api-key",
+    "placeholder",
+    "invalid",
+    "wrong",
+    "foobar",
 ];
 
 /// Prefixes of references to where a secret really lives.
 const REFERENCE_PREFIXES: &[&str] = &[
-    "env:", "env.", "vault:", "vault/", "ref+", "op://", "sm://", "arn:aws:", "projects/",
-    "!ref", "!sub", "!getatt", "!vault", "!secret", "enc[", "@microsoft.keyvault", "ssm:",
-    "secretsmanager:", "file:", "/run/secrets", "keyvault:", "akv:", "bws:", "infisical:",
-    "doppler:", "secret:", "secrets:", "aws-secretsmanager", "gcp-secretmanager", "azure-keyvault",
-    "cmd:", "exec:", "pass:", "bw:", "lpass:", "sops:",
+    "env:",
+    "env.",
+    "vault:",
+    "vault/",
+    "ref+",
+    "op://",
+    "sm://",
+    "arn:aws:",
+    "projects/",
+    "!ref",
+    "!sub",
+    "!getatt",
+    "!vault",
+    "!secret",
+    "enc[",
+    "@microsoft.keyvault",
+    "ssm:",
+    "secretsmanager:",
+    "file:",
+    "/run/secrets",
+    "keyvault:",
+    "akv:",
+    "bws:",
+    "infisical:",
+    "doppler:",
+    "secret:",
+    "secrets:",
+    "aws-secretsmanager",
+    "gcp-secretmanager",
+    "azure-keyvault",
+    "cmd:",
+    "exec:",
+    "pass:",
+    "bw:",
+    "lpass:",
+    "sops:",
 ];
 
 /// Fragments that mark a template, an interpolation or an environment lookup.
 const REFERENCE_PARTS: &[&str] = &[
-    "${", "{{", "{%", "<%", "#{", "%(", "$(", "os.environ", "getenv", "process.env", "environ[",
-    "environ.get", "secrets.", "vars.", "inputs.", "lookup(", "secretkeyref", "valuefrom",
+    "${",
+    "{{",
+    "{%",
+    "<%",
+    "#{",
+    "%(",
+    "$(",
+    "os.environ",
+    "getenv",
+    "process.env",
+    "environ[",
+    "environ.get",
+    "secrets.",
+    "vars.",
+    "inputs.",
+    "lookup(",
+    "secretkeyref",
+    "valuefrom",
 ];
 
 /// Judges `value`, held by a key of class `class`: `None` when it is not a secret.
@@ -68,12 +199,17 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
     if !quoted && (code || is_code_token(text)) {
         return None;
     }
-    if text.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+    if text
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
         return None;
     }
     let lower = text.to_ascii_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if bare.is_empty()
+    if bare.len() < 2
+        || text.contains("...")
+        || text.ends_with('\u{2026}')
         || STAND_IN.contains(&bare)
         || text.bytes().all(|b| b"*xX.?#-_".contains(&b))
         || is_path_or_address(text)
@@ -98,7 +234,13 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
         KeyClass::Secret | KeyClass::Key => {
             let strict = class == KeyClass::Key;
             let long_enough = if strict { 16 } else { 8 };
-            if value.len() < long_enough || is_identifier(text) || is_label(text) {
+            let letters_only = text.bytes().all(|b| b.is_ascii_alphabetic());
+            if value.len() < long_enough
+                || is_identifier(text)
+                || is_label(text)
+                || is_camel_identifier(text)
+                || letters_only && value.len() < 20
+            {
                 return None;
             }
             if placeholder::is_uuid(text) {
@@ -137,7 +279,10 @@ pub fn is_reference(text: &str) -> bool {
             return true;
         }
     }
-    if ["%s", "%d", "%r", "%v", "{0}"].iter().any(|f| text.contains(f)) {
+    if ["%s", "%d", "%r", "%v", "{0}"]
+        .iter()
+        .any(|f| text.contains(f))
+    {
         return true;
     }
     // `%APPDATA%`, `:password`, `@password`, `?`: Windows variables and SQL bind parameters.
@@ -156,17 +301,28 @@ pub fn is_reference(text: &str) -> bool {
 fn is_code_token(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     if [
-        "true", "false", "yes", "no", "on", "off", "null", "none", "nil", "~", "undefined",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "null",
+        "none",
+        "nil",
+        "~",
+        "undefined",
     ]
     .contains(&lower.as_str())
     {
         return true;
     }
     let first = text.as_bytes()[0];
-    if b"[{(&*|>!=".contains(&first) {
+    if b"[{(&*|>!=\\".contains(&first) || text.ends_with(['[', '(', '.']) {
         return true;
     }
-    text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
 }
 
 /// A name-like value: lower-case words joined by `_`, `-` or `.`, `UPPER_SNAKE`, or a
@@ -199,6 +355,47 @@ fn is_identifier(text: &str) -> bool {
     lower_words || screaming || dotted
 }
 
+/// A name in camel or Pascal case (`AWSAccessKeyId`, `Ipv6CidrAssociations`): split at case
+/// changes and digits, most of its pieces are words of three letters or more, where a random
+/// string of mixed case falls apart into pieces of one or two.
+#[must_use]
+pub fn is_camel_identifier(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_alphanumeric) || !b[0].is_ascii_alphabetic() {
+        return false;
+    }
+    // Without a capital after the first letter it is not camel case (random lower case and
+    // digits is not an identifier).
+    if !b[1..].iter().any(u8::is_ascii_uppercase) || !b.iter().any(u8::is_ascii_lowercase) {
+        return false;
+    }
+    // Names hold a version number at most; a typed alphabet is a sample, not a name.
+    if b.iter().filter(|c| c.is_ascii_digit()).count() * 10 > b.len()
+        || placeholder::has_typed_run(b)
+    {
+        return false;
+    }
+    let mut pieces: Vec<usize> = Vec::new();
+    let mut len = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        let boundary = i > 0
+            && (c.is_ascii_uppercase() && !b[i - 1].is_ascii_uppercase()
+                || c.is_ascii_uppercase()
+                    && b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase));
+        if boundary {
+            pieces.push(len);
+            len = 0;
+        }
+        if c.is_ascii_alphabetic() {
+            len += 1;
+        }
+    }
+    pieces.push(len);
+    let short = pieces.iter().filter(|&&l| l <= 2).count();
+    !pieces.is_empty() && short * 4 <= pieces.len()
+}
+
 /// A label: letters only in camel or title case (`ResetFlow`), or words and numbers joined by
 /// punctuation (`Bad-Token`, `Orange-2`).
 fn is_label(text: &str) -> bool {
@@ -207,8 +404,12 @@ fn is_label(text: &str) -> bool {
     let is_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic());
     let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
     let joined = text.split(['-', '_', '.']).count() > 1
-        && text.split(['-', '_', '.']).all(|w| is_word(w) || is_number(w))
-        && text.split(['-', '_', '.']).any(|w| w.len() >= 3 && is_word(w));
+        && text
+            .split(['-', '_', '.'])
+            .all(|w| is_word(w) || is_number(w))
+        && text
+            .split(['-', '_', '.'])
+            .any(|w| w.len() >= 3 && is_word(w));
     camel || joined
 }
 
@@ -228,9 +429,32 @@ fn is_path_or_address(text: &str) -> bool {
         return !authority.contains('@');
     }
     const FILE_ENDINGS: &[&str] = &[
-        ".json", ".pem", ".key", ".txt", ".yaml", ".yml", ".crt", ".p12", ".pfx", ".jks", ".env",
-        ".cfg", ".ini", ".conf", ".toml", ".xml", ".html", ".js", ".py", ".gpg", ".asc", ".der",
-        ".keystore", ".csv", ".log", ".sh",
+        ".json",
+        ".pem",
+        ".key",
+        ".txt",
+        ".yaml",
+        ".yml",
+        ".crt",
+        ".p12",
+        ".pfx",
+        ".jks",
+        ".env",
+        ".cfg",
+        ".ini",
+        ".conf",
+        ".toml",
+        ".xml",
+        ".html",
+        ".js",
+        ".py",
+        ".gpg",
+        ".asc",
+        ".der",
+        ".keystore",
+        ".csv",
+        ".log",
+        ".sh",
     ];
     let lower = text.to_ascii_lowercase();
     FILE_ENDINGS.iter().any(|e| lower.ends_with(e))
@@ -249,20 +473,43 @@ pub fn is_sample_path(path: &str) -> bool {
     let mut parts = lower.split('/').collect::<Vec<_>>();
     let name = parts.pop().unwrap_or_default();
     const DIRS: &[&str] = &[
-        "test", "tests", "testing", "spec", "specs", "__tests__", "fixtures", "fixture",
-        "testdata", "test_data", "mocks", "examples", "example", "docs", "doc", "samples",
+        "test",
+        "tests",
+        "testing",
+        "spec",
+        "specs",
+        "__tests__",
+        "fixtures",
+        "fixture",
+        "testdata",
+        "test_data",
+        "mocks",
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "samples",
     ];
     parts.iter().any(|p| DIRS.contains(p))
         || name.starts_with("test_")
         || name == "conftest.py"
         || [
-            "_test.", ".test.", ".spec.", "_spec.", ".example", ".sample", ".template", ".dist",
+            "_test.",
+            ".test.",
+            ".spec.",
+            "_spec.",
+            ".example",
+            ".sample",
+            ".template",
+            ".dist",
         ]
         .iter()
         .any(|m| name.contains(m))
         || name.ends_with(".md")
         || name.ends_with(".rst")
-        || name.ends_with(".ipynb") && name.contains("example")
+        || ["examples", ".example", "_example", "-example"]
+            .iter()
+            .any(|m| name.contains(m))
 }
 
 #[cfg(test)]
@@ -275,7 +522,13 @@ mod tests {
 
     #[test]
     fn a_password_is_a_password_even_when_weak() {
-        for v in ["hunter2", "admin", "Zq!9#vLm2@pX7&wR4tB", "postgres", "s3cr3t-V4lue"] {
+        for v in [
+            "hunter2",
+            "admin",
+            "Zq!9#vLm2@pX7&wR4tB",
+            "postgres",
+            "s3cr3t-V4lue",
+        ] {
             assert_eq!(j(KeyClass::Password, v), Some(Strength::Credential), "{v}");
         }
     }
@@ -283,15 +536,36 @@ mod tests {
     #[test]
     fn placeholders_references_and_code_are_not_passwords() {
         for v in [
-            "", "changeme", "<your-password>", "&lt;password&gt;", "***", "xxxxxx", "${DB_PASS}",
-            "$DB_PASS", "%(password)s", "{{ vault_pw }}", "vault:secret/db#pw", "password",
-            "example", "dummy", "test", "os.environ['X']", "/run/secrets/db", "%s", ":password",
-            "Enter your password", "op://vault/item/field", "none",
+            "",
+            "changeme",
+            "<your-password>",
+            "&lt;password&gt;",
+            "***",
+            "xxxxxx",
+            "${DB_PASS}",
+            "$DB_PASS",
+            "%(password)s",
+            "{{ vault_pw }}",
+            "vault:secret/db#pw",
+            "password",
+            "example",
+            "dummy",
+            "test",
+            "os.environ['X']",
+            "/run/secrets/db",
+            "%s",
+            ":password",
+            "Enter your password",
+            "op://vault/item/field",
+            "none",
         ] {
             assert_eq!(j(KeyClass::Password, v), None, "{v:?}");
         }
         // Unquoted in code: an expression.
-        assert_eq!(judge(KeyClass::Password, b"get_password()", false, true), None);
+        assert_eq!(
+            judge(KeyClass::Password, b"get_password()", false, true),
+            None
+        );
         assert_eq!(judge(KeyClass::Password, b"password", false, true), None);
         // Unquoted in a config file: a literal, unless a keyword or number.
         assert_eq!(
@@ -304,7 +578,10 @@ mod tests {
 
     #[test]
     fn self_naming_and_typed_values_are_samples() {
-        assert_eq!(j(KeyClass::Password, "my-test-password1"), Some(Strength::Sample));
+        assert_eq!(
+            j(KeyClass::Password, "my-test-password1"),
+            Some(Strength::Sample)
+        );
         assert_eq!(
             j(KeyClass::Secret, "abcdef1234567890abcdef1234567890"),
             Some(Strength::Sample)
@@ -321,11 +598,23 @@ mod tests {
         ] {
             assert_eq!(j(KeyClass::Secret, v), Some(Strength::Credential), "{v}");
         }
-        for v in ["access_token", "Bad-Token", "ResetFlow", "settings.SECRET_KEY", "abc"] {
+        for v in [
+            "access_token",
+            "Bad-Token",
+            "ResetFlow",
+            "settings.SECRET_KEY",
+            "abc",
+            "AWSAccessKeyId",
+            "Ipv6CidrAssociations",
+            "eyJ2IjoiMSIsInMiOjEsImMiOi...",
+        ] {
             assert_eq!(j(KeyClass::Secret, v), None, "{v}");
         }
         // A bare `key` wants more: length, randomness, and a UUID is an identifier there.
-        assert_eq!(j(KeyClass::Key, "007e64c7-635d-4d54-8295-f364cd8e0e0f"), None);
+        assert_eq!(
+            j(KeyClass::Key, "007e64c7-635d-4d54-8295-f364cd8e0e0f"),
+            None
+        );
         assert_eq!(j(KeyClass::Key, "Hx8kP2mQ9vLw"), None);
         assert_eq!(
             j(KeyClass::Key, "aistqqnd7yd1r6ls74icrhu93l236jt5"),

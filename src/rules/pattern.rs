@@ -522,7 +522,17 @@ fn literal_prefix_len(regex: &str) -> usize {
     let mut rest = regex;
     loop {
         let before = rest.len();
-        for skip in ["(?i)", "(?m)", "(?-i)", "(?x)", "\\b", "^", "(?:", "(?P<secret>", "("] {
+        for skip in [
+            "(?i)",
+            "(?m)",
+            "(?-i)",
+            "(?x)",
+            "\\b",
+            "^",
+            "(?:",
+            "(?P<secret>",
+            "(",
+        ] {
             if let Some(r) = rest.strip_prefix(skip) {
                 rest = r;
             }

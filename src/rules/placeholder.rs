@@ -99,7 +99,8 @@ pub fn has_typed_run(value: &[u8]) -> bool {
         .windows(7)
         .any(|w| w.windows(2).all(|p| p[1] == p[0] + 1))
         || lower.windows(8).any(|w| {
-            (0..6).all(|i| w[i + 2] == w[i] + 1) && w[0].is_ascii_alphabetic() != w[1].is_ascii_alphabetic()
+            (0..6).all(|i| w[i + 2] == w[i] + 1)
+                && w[0].is_ascii_alphabetic() != w[1].is_ascii_alphabetic()
         })
 }
 
