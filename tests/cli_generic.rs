@@ -80,7 +80,9 @@ fn names_that_start_with_the_keyword_in_env_files_block() {
         &format!("PASSWORD={}\n", random(12)),
         "generic-password",
     );
-    silent(".env", "PASSWORD=\nTOKEN=${TOKEN}\n");
+    // (A file named .env is blocked whole by dotenv-file; its safe lines are checked in
+    // deploy.sh.)
+    silent("deploy.sh", "PASSWORD=\nTOKEN=${TOKEN}\n");
 }
 
 #[test]
@@ -196,13 +198,13 @@ fn a_random_literal_alone_is_a_low_confidence_warning() {
 }
 
 #[test]
-fn min_confidence_low_makes_low_confidence_findings_block() {
+fn min_confidence_high_stops_medium_confidence_findings_blocking() {
     let dir = TempDir::new().unwrap();
     write_tree(
         dir.path(),
         &[
-            ("client.py", &format!("c = Client(\"{}\")\n", random(26))),
-            (".pyguard.yaml", "min_confidence: low\n"),
+            ("settings.py", &format!("PASSWORD = \"{}\"\n", "hunter2")),
+            (".pyguard.yaml", "min_confidence: high\n"),
         ],
     );
     let out = pyguard()
@@ -210,7 +212,8 @@ fn min_confidence_low_makes_low_confidence_findings_block() {
         .args(["scan", "."])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("(low confidence)"), "{text}");
+    assert!(text.contains("warning[generic-password]"), "{text}");
+    assert!(text.contains("(medium confidence)"), "{text}");
 }

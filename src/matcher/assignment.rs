@@ -186,13 +186,13 @@ fn assignment(
         return None;
     }
     // The separator.
+    let next = line.get(j + 1).copied();
     let sep: &[u8] = if line[j..].starts_with(b":=") || line[j..].starts_with(b"=>") {
         &line[j..j + 2]
-    } else if line[j] == b'=' && line.get(j + 1) != Some(&b'=') {
-        &line[j..=j]
-    } else if line[j] == b':' && line.get(j + 1) != Some(&b':') {
-        &line[j..=j]
-    } else if line[j] == b'>' && xml_element {
+    } else if (line[j] == b'=' && next != Some(b'='))
+        || (line[j] == b':' && next != Some(b':'))
+        || (line[j] == b'>' && xml_element)
+    {
         &line[j..=j]
     } else if had_space {
         &[]
@@ -250,10 +250,11 @@ fn assignment(
         }
     }
     let code = kind.code && !in_code_string;
-    let Some(strength) = literal::judge(class, raw, quoted, code) else {
-        // A Basic credential or a docker `auth` entry: base64 of `user:password`.
-        return decoded_user_password(kind, raw, ks, &value, base, out).then_some(end);
-    };
+    // A docker `auth` entry or a Basic credential: base64 of `user:password`, judged decoded.
+    if class != KeyClass::Password && decoded_user_password(kind, raw, ks, &value, base, out) {
+        return Some(end);
+    }
+    let strength = literal::judge(class, raw, quoted, code)?;
     let verdict = match (strength, class) {
         _ if kind.sample => Verdict::Sample,
         (Strength::Sample, _) => Verdict::Sample,
@@ -271,6 +272,7 @@ fn assignment(
 /// Reads a value at `line[j..]`: a quoted string (with an optional `r`/`b`/`u` prefix, or
 /// `&quot;`-escaped in XML), or an unquoted token. Returns the value's range, whether it was
 /// quoted, and where parsing stops. In source code (`code`) an f-string is a template.
+#[allow(clippy::many_single_char_names)]
 fn read_value(line: &[u8], mut j: usize, code: bool) -> Option<(Range<usize>, bool, usize)> {
     let n = line.len();
     // String prefixes.
@@ -417,8 +419,8 @@ fn decoded_user_password(
     let (user, pass) = (&decoded[..colon], &decoded[colon + 1..]);
     if user.is_empty()
         || user.len() > 100
-        || !user.iter().all(|b| b.is_ascii_graphic())
-        || !pass.iter().all(|b| b.is_ascii_graphic())
+        || !user.iter().all(u8::is_ascii_graphic)
+        || !pass.iter().all(u8::is_ascii_graphic)
     {
         return false;
     }

@@ -22,6 +22,7 @@ const MAX_LINE: usize = 1000;
 
 /// Whether the scanner runs on `path` at all: not on lock files, bundles, maps, vector images.
 #[must_use]
+#[allow(clippy::items_after_statements)]
 pub fn applies_to(path: &str) -> bool {
     let name = path
         .rsplit(['/', '\\'])
@@ -57,7 +58,7 @@ pub fn applies_to(path: &str) -> bool {
 #[must_use]
 pub fn scan(bytes: &[u8], ranges: Option<&[Range<usize>]>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let whole = [0..bytes.len()];
+    let whole = std::slice::from_ref(&(0..bytes.len())).to_vec();
     for r in ranges.unwrap_or(&whole) {
         let mut start =
             memchr::memrchr(b'\n', &bytes[..r.start.min(bytes.len())]).map_or(0, |i| i + 1);

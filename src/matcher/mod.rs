@@ -314,6 +314,7 @@ impl Matcher {
     /// byte ranges (the lines a commit adds): a hook does not compile or run the regexes
     /// that only the file's unchanged lines trigger. Matches may still extend past the focus;
     /// the caller decides which to keep.
+    #[allow(clippy::too_many_lines)]
     pub fn find_focused(
         &self,
         path: &str,

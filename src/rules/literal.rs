@@ -99,6 +99,20 @@ const STAND_IN: &[&str] = &[
     "public",
     // The demo credentials of database documentation (Oracle's scott/tiger).
     "tiger",
+    // The word itself in other languages (translation files).
+    "passwort",
+    "kennwort",
+    "contrasena",
+    "contraseña",
+    "motdepasse",
+    "wachtwoord",
+    "senha",
+    "parola",
+    "haslo",
+    "jeton",
+    "geheim",
+    "salasana",
+    "losenord",
 ];
 
 /// Words that make a value name itself (`my-test-password`): a fixture, not a credential.
@@ -214,6 +228,7 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
         || text.bytes().all(|b| b"*xX.?#-_".contains(&b))
         || is_path_or_address(text)
         || placeholder::is_password_hash(text)
+        || placeholder::is_failed_checksum_token(value)
     {
         return None;
     }
@@ -240,6 +255,8 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
                 || is_label(text)
                 || is_camel_identifier(text)
                 || letters_only && value.len() < 20
+                // An expression or a regex (`Jobs[-1].JobId`, `(?:a|b)+`), not a token.
+                || text.contains(['[', ']', '(', ')', '|', '{', '}'])
             {
                 return None;
             }
@@ -414,6 +431,7 @@ fn is_label(text: &str) -> bool {
 }
 
 /// A path, a file name, or a URL without credentials.
+#[allow(clippy::items_after_statements)]
 fn is_path_or_address(text: &str) -> bool {
     if text.starts_with('/')
         || text.starts_with("./")
@@ -468,6 +486,10 @@ fn is_path_or_address(text: &str) -> bool {
 /// Whether `path` holds samples rather than live configuration: tests, fixtures, examples and
 /// documentation. A secret-named literal there is reported as a sample, not blocked.
 #[must_use]
+#[allow(
+    clippy::items_after_statements,
+    clippy::case_sensitive_file_extension_comparisons
+)]
 pub fn is_sample_path(path: &str) -> bool {
     let lower = path.replace('\\', "/").to_ascii_lowercase();
     let mut parts = lower.split('/').collect::<Vec<_>>();

@@ -781,9 +781,8 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
             Some(_) if !spec.regex.is_empty() => {
                 problems.push("a detector pattern takes no regex: the detector decides".into());
             }
-            Some(_) => {}
             None if spec.regex.is_empty() => problems.push("regex is missing".to_string()),
-            None => {}
+            _ => {}
         }
         if spec.keywords.is_empty()
             && spec.paths.is_empty()

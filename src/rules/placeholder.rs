@@ -232,9 +232,10 @@ pub fn is_password_hash(text: &str) -> bool {
     SCHEMES.iter().any(|s| text.starts_with(s))
 }
 
-/// A value shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
+/// Whether `value` is shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
 /// or mistyped token, which the specific pattern already declined to report.
-fn is_failed_checksum_token(value: &[u8]) -> bool {
+#[must_use]
+pub fn is_failed_checksum_token(value: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
     value.len() == 40
         && PREFIXES.iter().any(|p| value.starts_with(p))
