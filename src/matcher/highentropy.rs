@@ -125,7 +125,11 @@ fn is_secret_like(token: &[u8]) -> bool {
         return false;
     };
     let set = entropy::charset(token);
-    if set == Charset::Hex || placeholder::is_uuid(text) || placeholder::is_placeholder(token) {
+    if set == Charset::Hex
+        || placeholder::is_uuid(text)
+        || placeholder::is_placeholder(token)
+        || placeholder::is_failed_checksum_token(token)
+    {
         return false;
     }
     if text.starts_with("sha") || text.contains("--") || text.starts_with('-') {
