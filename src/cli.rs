@@ -1,5 +1,5 @@
 //! The command line, declared with clap's derive API. Each option's `///` comment is its
-//! `--help` text. Parsing only: validation and defaults from files live in `config`.
+//! `--help` text. Parsing only: validation and defaults from files live in `settings`.
 
 use std::path::PathBuf;
 
@@ -56,6 +56,47 @@ pub enum Command {
     Hook(HookArgs),
     /// Scan every commit of every ref of a git repository (each unique blob once).
     History(HistoryArgs),
+    /// Write a commented starter .pyguard.yaml and install the git hooks.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print pyguard's man page (roff), e.g. `pyguard man > pyguard.1`.
+    Man,
+}
+
+/// Arguments of `pyguard init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Only write the configuration; do not install the git hooks.
+    #[arg(long)]
+    pub no_hooks: bool,
+}
+
+/// Which kind of finding to look for (`--only`, and `only` in the configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OnlyKind {
+    /// Credentials: keys, tokens, passwords, private keys.
+    Secret,
+    /// Unsafe Python constructs and dependency checks.
+    Python,
+    /// Files that should not be committed (environments, bytecode, key stores).
+    File,
+}
+
+impl OnlyKind {
+    /// The pattern kind it selects.
+    #[must_use]
+    pub fn kind(self) -> crate::rules::pattern::Kind {
+        match self {
+            OnlyKind::Secret => crate::rules::pattern::Kind::Secret,
+            OnlyKind::Python => crate::rules::pattern::Kind::Python,
+            OnlyKind::File => crate::rules::pattern::Kind::File,
+        }
+    }
 }
 
 /// Arguments of `pyguard baseline`.
@@ -85,7 +126,7 @@ pub struct BaselineArgs {
 #[derive(Debug, Subcommand)]
 pub enum PatternsCommand {
     /// List the patterns in use (honouring the configuration): id, kind, severity, name.
-    List(ConfigArgs),
+    List(PatternsListArgs),
     /// Run every pattern's examples (or those of one pattern file) through the real matcher.
     Check(PatternsCheckArgs),
 }
@@ -110,6 +151,26 @@ pub struct ExplainArgs {
     pub config: ConfigArgs,
 }
 
+/// Arguments of `pyguard patterns list`.
+#[derive(Debug, Args)]
+pub struct PatternsListArgs {
+    /// Output format: a table for people, or JSON (one object per pattern).
+    #[arg(long, short = 'f', value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Where the configuration comes from.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Formats of `pyguard patterns list`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Human,
+    /// A JSON array: id, name, kind, severity, keywords, tags, references.
+    Json,
+}
+
 /// Where the configuration comes from, for commands that do not scan.
 #[derive(Debug, Args, Clone)]
 pub struct ConfigArgs {
@@ -129,16 +190,26 @@ pub enum HookName {
     PrePush,
     /// Scans what a merge without conflicts commits (not installed by default).
     PreMergeCommit,
+    /// On a server's repository: rejects a push that adds a finding (`install --server`).
+    PreReceive,
+    /// On a server's repository: rejects one ref's update that adds a finding (an
+    /// alternative to pre-receive, for hosts that only run `update`).
+    Update,
 }
 
 impl HookName {
     /// Every hook pyguard can write: what `uninstall` removes by default.
-    pub const ALL: [HookName; 4] = [
+    pub const ALL: [HookName; 6] = [
         HookName::PreCommit,
         HookName::PreMergeCommit,
         HookName::CommitMsg,
         HookName::PrePush,
+        HookName::PreReceive,
+        HookName::Update,
     ];
+
+    /// What `install --server` writes by default.
+    pub const SERVER: [HookName; 1] = [HookName::PreReceive];
 
     /// What `install` writes by default. Not pre-merge-commit: it would also stop `git pull`
     /// from merging commits that are already on the remote, which the user cannot fix locally.
@@ -153,6 +224,8 @@ impl HookName {
             HookName::CommitMsg => "commit-msg",
             HookName::PrePush => "pre-push",
             HookName::PreMergeCommit => "pre-merge-commit",
+            HookName::PreReceive => "pre-receive",
+            HookName::Update => "update",
         }
     }
 }
@@ -166,8 +239,12 @@ pub struct InstallArgs {
     pub hooks: Vec<HookName>,
     /// Use a global hooks directory (git's global core.hooksPath) for every repository;
     /// each repository's own hooks still run.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "server")]
     pub global: bool,
+    /// Install the server-side hook (pre-receive) in the bare repository a server pushes
+    /// into, where `git push --no-verify` cannot skip it.
+    #[arg(long)]
+    pub server: bool,
 }
 
 /// Arguments of the hidden `pyguard hook` command.
@@ -197,6 +274,18 @@ pub enum HookRun {
         /// The remote's URL.
         url: Option<String>,
     },
+    /// On the server: scan what a push adds before any ref moves (ref updates on standard
+    /// input); a finding rejects the whole push.
+    PreReceive,
+    /// On the server: scan what a push adds to one ref; a finding rejects that ref's update.
+    Update {
+        /// The ref being updated.
+        refname: String,
+        /// What it points at now (all zeros when the push creates it).
+        old: String,
+        /// What the push sets it to (all zeros for a deletion).
+        new: String,
+    },
 }
 
 /// Arguments of `pyguard scan`.
@@ -217,6 +306,8 @@ pub struct ScanArgs {
 
 /// Options every scanning command shares.
 #[derive(Debug, Args, Clone)]
+// Independent command-line switches, each its own flag: an enum set would obscure the mapping.
+#[allow(clippy::struct_excessive_bools)]
 pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
@@ -225,7 +316,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub show_secrets: bool,
     /// Skip (and report) files larger than this, e.g. 10MB, 512KB.
-    #[arg(long, value_name = "SIZE", value_parser = crate::config::parse_size)]
+    #[arg(long, value_name = "SIZE", value_parser = crate::settings::parse_size)]
     pub max_file_size: Option<u64>,
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N")]
@@ -239,6 +330,12 @@ pub struct OutputArgs {
     /// Configuration file [default: .pyguard.yaml, else [tool.pyguard] in pyproject.toml].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Look only for this kind of finding (repeatable; also `only` in the configuration).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
+    pub only: Vec<OnlyKind>,
+    /// Exit 0 even when there are findings (report-only runs); errors still exit 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 /// Arguments of `pyguard history`.

@@ -17,6 +17,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use regex::Regex;
 use serde::Deserialize;
 
+pub use crate::pipeline::suppress::{AllowRule, Markers};
 use crate::rules::pattern::{self, Confidence, Kind, Pattern, PatternSpec, Severity};
 
 /// Default size above which files are skipped (and reported as skipped): 10 MB.
@@ -53,6 +54,10 @@ pub struct Config {
     pub markers: Markers,
     /// One-line notes for people (e.g. an ignored configuration file).
     pub notes: Vec<String>,
+    /// What the server-side hooks let a pushed repository loosen.
+    pub server: ServerPolicy,
+    /// When not empty, only patterns of these kinds run (`only`, `--only`).
+    pub only: Vec<Kind>,
     rules: Rules,
 }
 
@@ -69,44 +74,9 @@ impl Default for Config {
             allow: Vec::new(),
             markers: Markers::default(),
             notes: Vec::new(),
+            server: ServerPolicy::default(),
+            only: Vec::new(),
             rules: Rules::default(),
-        }
-    }
-}
-
-/// A regex from the `allow` key, with the text it was written as.
-#[derive(Clone, Debug)]
-pub struct AllowRule {
-    /// The regex as written (shown in reports as the reason for a suppression).
-    pub source: String,
-    /// The compiled regex, searched in the secret text.
-    pub regex: Regex,
-}
-
-/// Which inline comment markers suppress findings (the `markers` key). All are on by default.
-// Four independent switches, one per marker family, as written in the file: an enum set would
-// only obscure the mapping to the configuration keys.
-#[allow(clippy::struct_excessive_bools)]
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, default)]
-pub struct Markers {
-    /// `# pyguard: allow` and `# pyguard: allow[id, ...]`.
-    pub pyguard: bool,
-    /// detect-secrets' `pragma: allowlist secret` (secret patterns only).
-    pub detect_secrets: bool,
-    /// gitleaks' `gitleaks:allow` (secret patterns only).
-    pub gitleaks: bool,
-    /// bandit's `# nosec` and `# nosec B105` (Python patterns only).
-    pub nosec: bool,
-}
-
-impl Default for Markers {
-    fn default() -> Self {
-        Markers {
-            pyguard: true,
-            detect_secrets: true,
-            gitleaks: true,
-            nosec: true,
         }
     }
 }
@@ -151,6 +121,53 @@ struct FileConfig {
     markers: Markers,
     #[serde(default)]
     patterns: Vec<PatternSpec>,
+    #[serde(default)]
+    server: ServerPolicy,
+    #[serde(default)]
+    only: Vec<Kind>,
+}
+
+/// The `server` key: what the server-side hooks (`pre-receive`, `update`) let a pushed
+/// repository loosen. Only read from the server's own configuration; a configuration file
+/// inside a pushed repository never reaches the server hooks.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServerPolicy {
+    /// What the pushed content may use to suppress findings: `inline-allow` (comments such as
+    /// `# pyguard: allow[id]` on the line), `baseline` (the `.pyguard-baseline.json` committed
+    /// at the pushed tip). Empty: nothing; every finding blocks. Default: `[inline-allow]`.
+    #[serde(default = "ServerPolicy::default_loosen")]
+    pub repository_may: Vec<Loosen>,
+}
+
+/// Something a pushed repository may use to suppress findings on the server.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Loosen {
+    /// Inline allow comments in the pushed files.
+    InlineAllow,
+    /// The baseline file committed at the pushed tip.
+    Baseline,
+}
+
+impl ServerPolicy {
+    fn default_loosen() -> Vec<Loosen> {
+        vec![Loosen::InlineAllow]
+    }
+
+    /// Whether the policy lets the repository use `what`.
+    #[must_use]
+    pub fn allows(&self, what: Loosen) -> bool {
+        self.repository_may.contains(&what)
+    }
+}
+
+impl Default for ServerPolicy {
+    fn default() -> Self {
+        ServerPolicy {
+            repository_may: Self::default_loosen(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -242,15 +259,6 @@ impl Config {
         Ok(config)
     }
 
-    /// Applies the shared command-line flags; flags win over the file.
-    pub fn apply_flags(&mut self, out: &crate::cli::OutputArgs) {
-        if let Some(n) = out.max_file_size {
-            self.max_file_size = n;
-        }
-        self.show_secrets = out.show_secrets;
-        self.threads = out.threads.unwrap_or(0);
-    }
-
     fn apply(&mut self, loaded: Loaded) -> Result<()> {
         let Loaded { shown, text, file } = loaded;
         let at = |key: &str, needle: &str| -> String {
@@ -282,6 +290,8 @@ impl Config {
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;
         }
+        self.server = file.server.clone();
+        self.only = file.only.clone();
         for (key, value) in file
             .entropy
             .min
@@ -375,7 +385,9 @@ impl Config {
     /// severity and entropy overrides applied.
     pub fn patterns(&self) -> Result<Vec<Pattern>> {
         let mut all = self.all_patterns()?;
-        all.retain(|p| self.enabled(p));
+        all.retain(|p| {
+            self.enabled(p) && (self.only.is_empty() || self.only.contains(&p.spec.kind))
+        });
         for p in &mut all {
             // Below the confidence that blocks, a finding is reported but does not block.
             let min = self.rules.min_confidence.unwrap_or(Confidence::Medium);
@@ -407,93 +419,6 @@ impl Config {
                 || p.spec.tags.iter().any(|t| t == sel)
         };
         !self.rules.disable.iter().any(hits) || self.rules.enable.iter().any(hits)
-    }
-}
-
-/// Decides which walked paths are scanned: `--exclude` globs (relative to the first scanned
-/// path, as before) and the file's `exclude` and `include` globs (relative to the project root).
-#[derive(Debug)]
-pub struct PathFilter {
-    flags: ignore::gitignore::Gitignore,
-    exclude: ignore::gitignore::Gitignore,
-    include: Option<ignore::gitignore::Gitignore>,
-    root: PathBuf,
-    cwd: PathBuf,
-}
-
-impl PathFilter {
-    /// Builds the filter for a walk from `first_root` with extra `--exclude` globs.
-    pub fn new(config: &Config, flag_excludes: &[String], first_root: &Path) -> Result<Self> {
-        use ignore::gitignore::GitignoreBuilder;
-        let mut flags = GitignoreBuilder::new(first_root);
-        for g in flag_excludes {
-            flags
-                .add_line(None, g)
-                .map_err(|e| anyhow!("bad --exclude glob {g:?}: {e}"))?;
-        }
-        let root = std::fs::canonicalize(&config.root).unwrap_or_else(|_| config.root.clone());
-        let build = |globs: &[String]| -> Result<ignore::gitignore::Gitignore> {
-            let mut b = GitignoreBuilder::new(&root);
-            for g in globs {
-                b.add_line(None, g)?;
-            }
-            Ok(b.build()?)
-        };
-        Ok(PathFilter {
-            flags: flags.build()?,
-            exclude: build(&config.exclude)?,
-            include: if config.include.is_empty() {
-                None
-            } else {
-                Some(build(&config.include)?)
-            },
-            cwd: std::env::current_dir()
-                .and_then(std::fs::canonicalize)
-                .unwrap_or_default(),
-            root,
-        })
-    }
-
-    /// Whether the walk keeps `path` (a directory it rejects is not entered).
-    #[must_use]
-    pub fn keep(&self, path: &Path, is_dir: bool) -> bool {
-        if !self.flags.is_empty()
-            && self
-                .flags
-                .matched_path_or_any_parents(path, is_dir)
-                .is_ignore()
-        {
-            return false;
-        }
-        if self.exclude.is_empty() && self.include.is_none() {
-            return true;
-        }
-        let abs = self.cwd.join(path);
-        let rel = match abs.strip_prefix(&self.root) {
-            Ok(r) => r.to_path_buf(),
-            Err(_) => match std::fs::canonicalize(&abs)
-                .ok()
-                .and_then(|c| c.strip_prefix(&self.root).ok().map(Path::to_path_buf))
-            {
-                Some(r) => r,
-                // Outside the project root: the file's globs do not speak about it.
-                None => return true,
-            },
-        };
-        if rel.as_os_str().is_empty() {
-            return true;
-        }
-        if self
-            .exclude
-            .matched_path_or_any_parents(&rel, is_dir)
-            .is_ignore()
-        {
-            return false;
-        }
-        match &self.include {
-            Some(inc) if !is_dir => inc.matched_path_or_any_parents(&rel, false).is_ignore(),
-            _ => true,
-        }
     }
 }
 
@@ -664,38 +589,6 @@ fn find_word(text: &str, word: &str, from: usize) -> Option<usize> {
         pos = at + word.len();
     }
     None
-}
-
-/// The day Python end of life is judged against: `--today`, else the `PYGUARD_TODAY`
-/// environment variable (`YYYY-MM-DD`), else `None` for today.
-pub fn scan_date(flag: Option<i64>) -> anyhow::Result<Option<i64>> {
-    if flag.is_some() {
-        return Ok(flag);
-    }
-    match std::env::var("PYGUARD_TODAY") {
-        Ok(v) if !v.trim().is_empty() => crate::matcher::eol::parse_day(&v)
-            .map(Some)
-            .map_err(|e| anyhow::anyhow!("PYGUARD_TODAY: {e}")),
-        _ => Ok(None),
-    }
-}
-
-/// A YAML error as one line: message and, when known, line and column.
-#[must_use]
-pub fn yaml_error(err: &serde_saphyr::Error) -> String {
-    let msg = err.to_string();
-    let first = msg
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_string();
-    match err.location() {
-        Some(loc) if !first.contains("line") => {
-            format!("line {}, column {}: {first}", loc.line(), loc.column())
-        }
-        _ => first,
-    }
 }
 
 /// Parses a size such as `10MB`, `512k`, `1048576` or `2 GiB` into bytes.

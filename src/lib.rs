@@ -14,4 +14,5 @@ pub mod matcher;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;

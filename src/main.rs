@@ -2,7 +2,6 @@
 //! This is the only place that exits.
 #![forbid(unsafe_code)]
 
-use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -26,12 +25,7 @@ fn main() -> ExitCode {
             if is_pipe {
                 return ExitCode::SUCCESS;
             }
-            let msg = format!("{err:#}");
-            let _ = writeln!(
-                anstream::stderr(),
-                "pyguard: error: {}",
-                pyguard::pipeline::finding::escape_control(&msg)
-            );
+            pyguard::report::message::fatal(&err);
             ExitCode::from(2)
         }
     }

@@ -2,8 +2,11 @@
 
 mod common;
 
+mod agreement;
 mod cli_config;
+mod cli_conventions;
 mod cli_eol;
+mod cli_errors;
 mod cli_extract;
 mod cli_files;
 mod cli_fixtures;
@@ -13,5 +16,11 @@ mod cli_scan;
 mod cli_suppress;
 mod git_hooks;
 mod history;
+mod pattern_reference;
 mod patterns;
+mod pipeline_modes;
+mod python_labels;
+mod report_schema;
 mod sarif_schema;
+mod server_hooks;
+mod snapshots;

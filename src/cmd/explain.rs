@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use anyhow::{bail, Result};
 
-use super::patterns::config;
+use super::config;
 use crate::cli::ExplainArgs;
 use crate::matcher::Matcher;
 use crate::pipeline::finding::{escape_control, redact};

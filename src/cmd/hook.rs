@@ -1,15 +1,12 @@
-//! `pyguard hook <name>`, what the installed git hooks run, and `pyguard scan --staged`, its
-//! user-facing twin: the commit gate on exactly what is staged (also run, as
-//! `pre-merge-commit`, on the result of a merge git commits itself), the commit-message check
-//! and the pre-push check.
+//! `pyguard hook <name>`, what the installed git hooks run: the commit gate on exactly what is
+//! staged (also `pyguard scan --staged`, dispatched here, and `pre-merge-commit` on the result
+//! of a merge git commits itself), the commit-message check and the pre-push check.
 //!
-//! A hook is silent when the change is clean. When it blocks (exit 1) it prints the findings
-//! through the human report writer, then how to fix, allow or bypass. When pyguard itself fails
-//! it fails closed: exit 2 with a one-line reason and the bypass hint. Reading git is left to
-//! `source`; this module only wires sources, the scanner and the report together.
+//! Each builds the settings, asks `source` for content units, and runs them through the one
+//! [`Pipeline`]; `report::gate` says what to do. When pyguard itself fails it fails closed:
+//! exit 2 with a one-line reason and the bypass hint.
 
-use std::fmt::Write as _;
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
@@ -17,17 +14,16 @@ use std::time::Instant;
 use anyhow::{anyhow, Context as _, Result};
 use rayon::prelude::*;
 
-use crate::cli::{HookArgs, HookRun, OutputArgs};
-use crate::config::{Config, PathFilter};
-use crate::matcher::Matcher;
-use crate::pipeline::finding::escape_control;
-use crate::pipeline::finding::Finding;
-use crate::pipeline::scanner::{Outcome, Scanner};
-use crate::pipeline::suppress::{Suppressed, Suppressor};
-use crate::report::{Format, Report};
+use crate::cli::{HookArgs, HookRun};
+use crate::config::{Loosen, Markers};
+use crate::pipeline::suppress::{Baseline, BASELINE_FILE};
+use crate::pipeline::{Pipeline, Seen, Unit};
+use crate::report::gate::{self, Gate};
+use crate::report::{message, Report};
 use crate::rules::pattern::Kind;
+use crate::settings::{Flags, Settings, UseBaseline};
 use crate::source::git::Changes;
-use crate::source::{push, staged, Chunk, Provenance};
+use crate::source::{manifest, push, receive, staged, Chunk, Provenance};
 
 /// Below this many files the scan runs on the calling thread: starting a pool costs more.
 const PARALLEL_FROM: usize = 16;
@@ -35,198 +31,103 @@ const PARALLEL_FROM: usize = 16;
 /// The scissors line of `git commit -v`; below it git appends the diff, which is not message.
 const SCISSORS: &str = " ------------------------ >8 ------------------------";
 
-/// What a hook guards, for the messages it prints.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Gate {
-    Commit,
-    /// A merge git commits itself (no conflicts): the `pre-merge-commit` hook.
-    Merge,
-    CommitMessage,
-    Push,
-}
-
-impl Gate {
-    fn bypass(self) -> &'static str {
-        match self {
-            // A blocked merge is left in progress; `git commit` concludes it.
-            Gate::Commit | Gate::CommitMessage | Gate::Merge => "git commit --no-verify",
-            Gate::Push => "git push --no-verify",
-        }
-    }
-
-    fn action(self) -> &'static str {
-        match self {
-            Gate::Commit | Gate::CommitMessage => "commit",
-            Gate::Merge => "merge",
-            Gate::Push => "push",
-        }
-    }
-}
-
 /// Runs one hook and returns its exit code. Never fails: an error blocks with exit 2.
-pub fn run(args: &HookArgs) -> u8 {
+pub fn run(args: &HookArgs, flags: &Flags) -> u8 {
     let (gate, result) = match &args.hook {
-        HookRun::PreCommit => (Gate::Commit, pre_commit(Gate::Commit)),
+        HookRun::PreCommit => (Gate::Commit, pre_commit(flags, Gate::Commit)),
         // git has written the merge result to the index: the same gate, against HEAD.
-        HookRun::PreMergeCommit => (Gate::Merge, pre_commit(Gate::Merge)),
-        HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(file)),
-        HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(remote)),
+        HookRun::PreMergeCommit => (Gate::Merge, pre_commit(flags, Gate::Merge)),
+        HookRun::CommitMsg { file } => (Gate::CommitMessage, commit_msg(flags, file)),
+        HookRun::PrePush { remote, .. } => (Gate::Push, pre_push(flags, remote)),
+        HookRun::PreReceive => (
+            Gate::Receive,
+            read_updates().and_then(|u| receive(flags, &u)),
+        ),
+        HookRun::Update { refname, old, new } => (
+            Gate::Receive,
+            receive::update(refname, old, new).and_then(|u| receive(flags, &[u])),
+        ),
     };
     match result {
         Ok(code) => code,
         Err(err) => {
-            let reason = format!("{err:#}").replace('\n', "; ");
-            let _ = writeln!(
-                anstream::stderr(),
-                "pyguard: the {action} is blocked because pyguard failed: {reason} (bypass once: {bypass})",
-                action = gate.action(),
-                reason = escape_control(&reason),
-                bypass = gate.bypass(),
-            );
+            gate::failed(gate, &message::plain(&err));
             2
         }
     }
 }
 
-/// `pyguard scan --staged`: the pre-commit gate with the usual report and summary.
-pub fn scan_staged(out: &OutputArgs) -> Result<u8> {
-    let started = Instant::now();
-    let config = super::scan::load_config(out, Path::new("."))?;
-    let changes = staged::read(config.max_file_size)?;
-    let gate = Gatekeeper::new(config, |_| true)?;
-    let report = gate.scan(changes, started);
-    let code = super::scan::emit(
-        &report,
-        gate.scanner.matcher().patterns(),
-        out,
-        &gate.config,
-    )?;
-    if code == 1 {
-        hint(&report, Gate::Commit)?;
-    }
-    Ok(code)
-}
-
-/// The configuration in force and what it implies: patterns, suppression, path filter.
-struct Gatekeeper {
-    config: Config,
-    scanner: Scanner,
-    suppressor: Suppressor,
-    filter: PathFilter,
-}
-
-impl Gatekeeper {
-    /// Loads what the configuration says, keeping the patterns `keep` selects.
-    fn new(config: Config, keep: impl Fn(&crate::rules::pattern::Pattern) -> bool) -> Result<Self> {
-        let patterns = config.patterns()?.into_iter().filter(keep).collect();
-        let scanner = Scanner::new(Matcher::new(patterns)?);
-        let suppressor = Suppressor::for_config(&config)?;
-        let filter = PathFilter::new(&config, &[], Path::new("."))?;
-        Ok(Gatekeeper {
-            config,
-            scanner,
-            suppressor,
-            filter,
-        })
-    }
-
-    /// The configuration for a hook run in the current directory (the top of the work tree).
-    fn load() -> Result<Config> {
-        let mut config = Config::load(None, Path::new("."))?;
-        config.show_secrets = false;
-        Ok(config)
-    }
-
-    /// Scans the chunks of a git change into a report, leaving out paths the configuration
-    /// excludes and splitting off suppressed findings.
-    fn scan(&self, changes: Changes, started: Instant) -> Report {
-        let root = changes.workdir.as_deref();
-        let chunks: Vec<&Chunk<'static>> = changes
-            .chunks
-            .iter()
-            .filter(|c| self.keeps(root, c))
-            .collect();
-        let results: Vec<Scanned> = if chunks.len() < PARALLEL_FROM {
-            chunks.iter().map(|c| self.scan_chunk(c)).collect()
-        } else {
-            chunks.par_iter().map(|c| self.scan_chunk(c)).collect()
-        };
-        Self::report(results, changes.too_large, started)
-    }
-
-    /// Whether the configuration's path filter keeps a chunk (whose path is relative to the
-    /// work tree `root`; a bare repository has none to filter by).
-    fn keeps(&self, root: Option<&Path>, chunk: &Chunk<'_>) -> bool {
-        root.is_none_or(|r| self.filter.keep(&r.join(&chunk.path), false))
-    }
-
-    /// Scans one chunk and splits off its suppressed findings.
-    fn scan_chunk(&self, chunk: &Chunk<'_>) -> Scanned {
-        let (outcome, errors) = self.scanner.scan(chunk);
-        let outcome = match outcome {
-            Outcome::Scanned(found) => Some(self.suppressor.filter(chunk, found)),
-            Outcome::Binary => None,
-        };
-        Scanned {
-            outcome,
-            errors,
-            size: chunk.bytes.len() as u64,
+/// The settings of a hook run in the current directory (the top of the work tree). The
+/// installed hooks pass no flags, so they never print a secret in full; `scan --staged`
+/// passes its own.
+fn settings(flags: &Flags) -> Result<Settings> {
+    let s = Settings::build(flags, Path::new("."))?;
+    if !s.quiet {
+        for n in &s.config.notes {
+            message::note(n);
         }
     }
+    Ok(s)
+}
 
-    /// The report of scanned chunks, with the files left out for their size.
-    fn report(results: Vec<Scanned>, too_large: Vec<(String, u64)>, started: Instant) -> Report {
-        let mut report = Report::default();
-        for Scanned {
-            outcome,
-            errors,
-            size,
-        } in results
-        {
-            report
-                .summary
-                .errors
-                .extend(errors.into_iter().map(|e| format!("{e:#}")));
-            match outcome {
-                None => report.summary.skipped_binary += 1,
-                Some((kept, suppressed)) => {
-                    report.summary.files_scanned += 1;
-                    report.summary.bytes_scanned += size;
-                    report.findings.extend(kept);
-                    report.suppressed.extend(suppressed);
-                }
-            }
-        }
-        report.summary.skipped_large = too_large;
-        report.summary.skipped_large.sort();
-        report.summary.elapsed = started.elapsed();
-        report.sort();
-        report
+/// Whether the pipeline's path filter keeps a unit whose path is relative to the work tree
+/// `root` (a bare repository has none to filter by).
+fn keeps(pipeline: &Pipeline, root: Option<&Path>, chunk: &Chunk<'_>) -> bool {
+    root.is_none_or(|r| pipeline.filter().keep(&r.join(&chunk.path), false))
+}
+
+/// Scans the units of a git change into a report with every pass of the pipeline, leaving out
+/// the paths the configuration excludes.
+fn scan_changes(pipeline: &Pipeline, changes: &Changes, started: Instant) -> Report {
+    let root = changes.workdir.as_deref();
+    let chunks: Vec<&Chunk<'static>> = changes
+        .chunks
+        .iter()
+        .filter(|c| keeps(pipeline, root, c))
+        .collect();
+    let units: Vec<Unit> = if chunks.len() < PARALLEL_FROM {
+        chunks.iter().map(|c| pipeline.scan(c)).collect()
+    } else {
+        chunks.par_iter().map(|c| pipeline.scan(c)).collect()
+    };
+    let mut seen = Seen::default();
+    for c in &chunks {
+        seen.paths.push((c.path.clone(), c.provenance.clone()));
     }
+    let large = changes
+        .too_large
+        .iter()
+        .filter(|(p, _)| root.is_none_or(|r| pipeline.filter().keep(&r.join(p), false)));
+    for (p, _) in large.clone() {
+        seen.paths.push((p.clone(), Provenance::File));
+    }
+    let mut report = Report::default();
+    for u in units {
+        Pipeline::add(&mut report, &mut seen, u);
+    }
+    report.summary.skipped_large = large.cloned().collect();
+    pipeline.finish(&mut report, &seen);
+    report.summary.elapsed = started.elapsed();
+    report
 }
 
-/// One chunk's scan: its findings, kept and suppressed (`None` for binary content), errors,
-/// and size.
-struct Scanned {
-    outcome: Option<(Vec<Finding>, Vec<Suppressed>)>,
-    errors: Vec<anyhow::Error>,
-    size: u64,
-}
-
-/// A staged chunk on its way to be scanned: its place in reading order, the work tree its
-/// path is relative to, and the chunk.
+/// A staged unit on its way to be scanned: its place in reading order, the work tree its
+/// path is relative to, and the unit.
 type Queued = (usize, Option<PathBuf>, Chunk<'static>);
 
-/// What the commit gate's threads share: the patterns, loaded by the worker thread, and the
-/// chunks read so far.
+/// What the commit gate's threads share: the pipeline, built by the worker thread, and the
+/// units read so far.
 struct Shared {
-    gate: OnceLock<Result<Gatekeeper, String>>,
+    pipeline: OnceLock<Result<Pipeline, String>>,
     queue: Mutex<mpsc::Receiver<Queued>>,
 }
 
+/// One scanned unit with its place in reading order, its path and provenance.
+type Done = (usize, String, Provenance, Unit);
+
 impl Shared {
-    /// Scans queued chunks until the queue is closed and empty.
-    fn drain(&self, gate: &Gatekeeper) -> Vec<(usize, Scanned)> {
+    /// Scans queued units until the queue is closed and empty.
+    fn drain(&self, pipeline: &Pipeline) -> Vec<Done> {
         let mut out = Vec::new();
         loop {
             let next = self
@@ -237,26 +138,56 @@ impl Shared {
             let Ok((order, root, chunk)) = next else {
                 return out;
             };
-            if gate.keeps(root.as_deref(), &chunk) {
-                out.push((order, gate.scan_chunk(&chunk)));
+            if keeps(pipeline, root.as_deref(), &chunk) {
+                let unit = pipeline.scan(&chunk);
+                out.push((order, chunk.path, chunk.provenance, unit));
             }
         }
     }
 }
 
-/// The gate on the index against HEAD, for `pre-commit` and `pre-merge-commit`.
+/// The commit gate (`pre-commit`, `pre-merge-commit`, `pyguard scan --staged`): the index
+/// against HEAD, through the whole pipeline, with the verdict printed.
+pub fn pre_commit(flags: &Flags, gate_kind: Gate) -> Result<u8> {
+    let started = Instant::now();
+    let settings = settings(flags)?;
+    let Some((report, pipeline)) = staged_report(settings.clone(), started)? else {
+        // Nothing added. A machine-readable report is still a report (of nothing).
+        if settings.format != crate::report::Format::Human {
+            return crate::report::emit(
+                &Report::default(),
+                &[],
+                settings.format,
+                settings.report_options(),
+            );
+        }
+        return Ok(0);
+    };
+    if !settings.quiet {
+        note_stale_baseline(&pipeline, &settings);
+    }
+    Ok(gate::verdict(
+        &report,
+        pipeline.patterns(),
+        settings.format,
+        settings.report_options(),
+        gate_kind,
+    )?)
+}
+
+/// The report on what is staged, or `None` when nothing is added (a message-only amend, a
+/// deletion: the patterns are not even loaded).
 ///
 /// Three things overlap on two cores: a worker thread loads the patterns while this one
 /// opens the repository and finds what is staged; the worker scans each file as soon as it
 /// is read, while this one reads the next; when reading is done, this thread scans what is
-/// left alongside the worker.
-fn pre_commit(gate_kind: Gate) -> Result<u8> {
-    let started = Instant::now();
-    let config = Gatekeeper::load()?;
-    let max_file_size = config.max_file_size;
+/// left alongside the worker. The passes over the set of paths (environments, bytecode,
+/// dependencies) run once at the end, over the paths alone.
+fn staged_report(settings: Settings, started: Instant) -> Result<Option<(Report, Pipeline)>> {
+    let max_file_size = settings.config.max_file_size;
     let (tx, rx) = mpsc::channel::<Queued>();
     let shared = Arc::new(Shared {
-        gate: OnceLock::new(),
+        pipeline: OnceLock::new(),
         queue: Mutex::new(rx),
     });
     let worker = {
@@ -265,79 +196,118 @@ fn pre_commit(gate_kind: Gate) -> Result<u8> {
             .name("pyguard-scan".into())
             .spawn(move || {
                 // Always settles the cell, even on a panic, so that the wait below ends.
-                let gate = shared.gate.get_or_init(|| {
+                let pipeline = shared.pipeline.get_or_init(|| {
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        let gate =
-                            Gatekeeper::new(config, |_| true).map_err(|e| format!("{e:#}"))?;
-                        gate.scanner.matcher().prepare_focused();
-                        Ok(gate)
+                        let p = settings
+                            .pipeline(|_| true, Path::new("."), UseBaseline::Yes)
+                            .map_err(|e| format!("{e:#}"))?;
+                        p.scanner().matcher().prepare_focused();
+                        Ok(p)
                     }))
                     .unwrap_or_else(|_| Err("loading the patterns failed unexpectedly".into()))
                 });
-                match gate {
-                    Ok(gate) => shared.drain(gate),
+                match pipeline {
+                    Ok(p) => shared.drain(p),
                     Err(_) => Vec::new(),
                 }
             })
             .context("failed to start a thread")?
     };
     let mut sent = 0;
-    let read = staged::read_each(max_file_size, &mut |root, chunk| {
+    let mut root: Option<PathBuf> = None;
+    let read = staged::read_each(max_file_size, &mut |workdir, chunk| {
+        if root.is_none() {
+            root = workdir.map(Path::to_path_buf);
+        }
         // The worker holds the receiver until this function returns.
-        let _ = tx.send((sent, root.map(Path::to_path_buf), chunk));
+        let _ = tx.send((sent, workdir.map(Path::to_path_buf), chunk));
         sent += 1;
     });
     drop(tx);
     let changes = read?;
     if sent == 0 && changes.too_large.is_empty() {
-        // Nothing added (a message-only amend, a deletion): the patterns are not needed.
-        return Ok(0);
+        return Ok(None);
     }
-    let gate = shared.gate.wait().as_ref().map_err(|e| anyhow!("{e}"))?;
-    let mut results = shared.drain(gate);
-    results.extend(
+    let mut done = {
+        let cell = shared.pipeline.wait();
+        shared.drain(cell.as_ref().map_err(|e| anyhow!("{e}"))?)
+    };
+    done.extend(
         worker
             .join()
             .map_err(|_| anyhow!("scanning failed unexpectedly"))?,
     );
-    results.sort_by_key(|(order, _)| *order);
-    note_stale_baseline(gate);
-    let report = Gatekeeper::report(
-        results.into_iter().map(|(_, scanned)| scanned).collect(),
-        changes.too_large,
-        started,
-    );
-    verdict(&report, gate, gate_kind)
+    // The worker is gone: this thread holds the only reference.
+    let pipeline = Arc::try_unwrap(shared)
+        .ok()
+        .and_then(|s| s.pipeline.into_inner())
+        .ok_or_else(|| anyhow!("scanning failed unexpectedly"))?
+        .map_err(|e| anyhow!("{e}"))?;
+    done.sort_by_key(|(order, ..)| *order);
+    let root = root.or(changes.workdir.clone());
+    let mut seen = Seen::default();
+    let mut report = Report::default();
+    for (_, path, provenance, unit) in done {
+        seen.paths.push((path, provenance));
+        Pipeline::add(&mut report, &mut seen, unit);
+    }
+    let large: Vec<(String, u64)> = changes
+        .too_large
+        .into_iter()
+        .filter(|(p, _)| {
+            root.as_deref()
+                .is_none_or(|r| pipeline.filter().keep(&r.join(p), false))
+        })
+        .collect();
+    for (p, _) in &large {
+        seen.paths.push((p.clone(), Provenance::Staged));
+    }
+    report.summary.skipped_large = large;
+    if Pipeline::wants_manifests(&report) {
+        // The staged change may not touch the manifest that answers a warning: read the
+        // manifests in the index (only now, so the usual commit reads nothing more).
+        for (path, bytes) in manifest::in_index(crate::pipeline::is_manifest)? {
+            seen.declare(&path, &bytes);
+        }
+    }
+    pipeline.finish(&mut report, &seen);
+    report.summary.elapsed = started.elapsed();
+    Ok(Some((report, pipeline)))
 }
 
-/// Warns about baseline entries whose file no longer exists. The hook sees only the staged
+/// Warns about baseline entries whose file no longer exists. The gate sees only the staged
 /// files, so it cannot tell every stale entry (`pyguard scan` over the project can); an entry
-/// for a file that is gone from the work tree is stale for sure.
-fn note_stale_baseline(gk: &Gatekeeper) {
-    let Some(baseline) = gk.suppressor.baseline() else {
+/// for a file that is gone from the work tree is stale for sure. Entries recorded from history
+/// are not the work tree's to judge.
+fn note_stale_baseline(pipeline: &Pipeline, settings: &Settings) {
+    let Some(baseline) = pipeline.suppressor().baseline() else {
         return;
     };
     let gone = baseline
         .entries
         .iter()
-        .filter(|e| !gk.config.root.join(&e.path).exists())
+        .filter(|e| !e.from_history() && !settings.config.root.join(&e.path).exists())
         .count();
     if gone > 0 {
-        let _ = writeln!(
-            anstream::stderr(),
-            "pyguard: note: {gone} baseline {} at files that no longer exist; `pyguard baseline --prune` drops stale entries",
+        message::note(&format!(
+            "{gone} baseline {} at files that no longer exist; `pyguard baseline --prune` drops stale entries",
             if gone == 1 { "entry points" } else { "entries point" }
-        );
+        ));
     }
 }
 
-fn commit_msg(file: &Path) -> Result<u8> {
+fn commit_msg(flags: &Flags, file: &Path) -> Result<u8> {
     let started = Instant::now();
     let text = std::fs::read(file)
         .with_context(|| format!("failed to read the commit message {}", file.display()))?;
     let message = message_part(&text);
+    let settings = settings(flags)?;
     // People paste tokens into messages; Python patterns make no sense there.
-    let gate = Gatekeeper::new(Gatekeeper::load()?, |p| p.spec.kind == Kind::Secret)?;
+    let pipeline = settings.pipeline(
+        |p| p.spec.kind == Kind::Secret,
+        Path::new("."),
+        UseBaseline::Yes,
+    )?;
     let chunk = Chunk::new(
         crate::source::fs::display(file),
         message.to_vec(),
@@ -347,25 +317,106 @@ fn commit_msg(file: &Path) -> Result<u8> {
         chunks: vec![chunk],
         ..Changes::default()
     };
-    let report = gate.scan(changes, started);
-    verdict(&report, &gate, Gate::CommitMessage)
+    // A message has no path in the tree: only its content is judged.
+    let mut report = Report::default();
+    let mut seen = Seen::default();
+    for c in &changes.chunks {
+        Pipeline::add(&mut report, &mut seen, pipeline.scan(c));
+    }
+    pipeline.finish(&mut report, &seen);
+    report.summary.elapsed = started.elapsed();
+    Ok(gate::verdict(
+        &report,
+        pipeline.patterns(),
+        settings.format,
+        settings.report_options(),
+        Gate::CommitMessage,
+    )?)
 }
 
-fn pre_push(remote: &str) -> Result<u8> {
+fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
     let started = Instant::now();
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
         .context("failed to read the pushed refs from standard input")?;
     let updates = push::parse_updates(&input)?;
-    let config = Gatekeeper::load()?;
-    let changes = push::read(remote, &updates, config.max_file_size)?;
+    let settings = settings(flags)?;
+    let changes = push::read(remote, &updates, settings.config.max_file_size)?;
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
         return Ok(0);
     }
-    let gate = Gatekeeper::new(config, |_| true)?;
-    let report = gate.scan(changes, started);
-    verdict(&report, &gate, Gate::Push)
+    let pipeline = settings.pipeline(|_| true, Path::new("."), UseBaseline::Yes)?;
+    let report = scan_changes(&pipeline, &changes, started);
+    Ok(gate::verdict(
+        &report,
+        pipeline.patterns(),
+        settings.format,
+        settings.report_options(),
+        Gate::Push,
+    )?)
+}
+
+/// The `pre-receive` hook's ref updates, from standard input.
+fn read_updates() -> Result<Vec<receive::RefUpdate>> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("failed to read the ref updates from standard input")?;
+    receive::parse_updates(&input)
+}
+
+/// The server-side gate: what the updates add, judged with the server's own configuration
+/// (never one from the pushed content), suppressing only what its `server.repository_may`
+/// policy lets the pushed content suppress.
+fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
+    let started = Instant::now();
+    let git_dir = receive::git_dir()?;
+    let server_flags = Flags {
+        config: receive::server_config_path()?,
+        ..flags.clone()
+    };
+    let mut settings = if server_flags.config.is_some() {
+        Settings::build(&server_flags, &git_dir)?
+    } else {
+        Settings::build_default(&server_flags)?
+    };
+    settings.config.show_secrets = false;
+    if !settings.config.server.allows(Loosen::InlineAllow) {
+        settings.config.markers = Markers {
+            pyguard: false,
+            detect_secrets: false,
+            gitleaks: false,
+            nosec: false,
+        };
+    }
+    let changes = receive::read(updates, settings.config.max_file_size)?;
+    if changes.chunks.is_empty() && changes.too_large.is_empty() {
+        return Ok(0);
+    }
+    // The repository's own baseline, from the pushed tip, when the policy allows it; never
+    // a file in the server's directory.
+    let mut baseline = None;
+    if settings.config.server.allows(Loosen::Baseline) {
+        for u in updates {
+            if let Some(text) = receive::file_at(u, BASELINE_FILE)? {
+                baseline = Some(Baseline::parse(
+                    &text,
+                    &format!("{}:{BASELINE_FILE}", u.name),
+                )?);
+                break;
+            }
+        }
+    }
+    let pipeline = settings.pipeline(|_| true, &git_dir, UseBaseline::Given(baseline))?;
+    let report = scan_changes(&pipeline, &changes, started);
+    Ok(gate::verdict(
+        &report,
+        pipeline.patterns(),
+        settings.format,
+        settings.report_options(),
+        Gate::Receive,
+    )?)
 }
 
 /// The message part of a commit message file: everything above `git commit -v`'s scissors line
@@ -381,96 +432,6 @@ fn message_part(text: &[u8]) -> &[u8] {
         start += line.len();
     }
     text
-}
-
-/// Prints nothing for a clean change; otherwise the report and, when it blocks, what to do.
-fn verdict(report: &Report, gk: &Gatekeeper, gate: Gate) -> Result<u8> {
-    if report.findings.is_empty() && report.summary.errors.is_empty() {
-        let mut err = anstream::stderr();
-        for (path, size) in &report.summary.skipped_large {
-            writeln!(
-                err,
-                "pyguard: note: {} not scanned ({}, over the size limit)",
-                escape_control(path),
-                crate::report::human_bytes(*size)
-            )?;
-        }
-        return Ok(0);
-    }
-    for e in &report.summary.errors {
-        writeln!(anstream::stderr(), "pyguard: error: {}", escape_control(e))?;
-    }
-    let out = OutputArgs {
-        format: Format::Human,
-        show_secrets: false,
-        max_file_size: None,
-        threads: None,
-        quiet: false,
-        verbose: false,
-        config: None,
-    };
-    let code = super::scan::emit(report, gk.scanner.matcher().patterns(), &out, &gk.config)?;
-    match code {
-        1 => hint(report, gate)?,
-        2 => writeln!(
-            anstream::stderr(),
-            "pyguard: the {} is blocked because pyguard could not check everything (bypass once: {})",
-            gate.action(),
-            gate.bypass()
-        )?,
-        _ => {}
-    }
-    Ok(code)
-}
-
-/// How to fix, allow or bypass a blocked commit or push.
-fn hint(report: &Report, gate: Gate) -> Result<()> {
-    let n = report.blocking();
-    let s = if n == 1 { "" } else { "s" };
-    let mut ids: Vec<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::rules::pattern::Severity::Error)
-        .map(|f| f.pattern_id.as_str())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut text = match gate {
-        Gate::Commit => format!(
-            "pyguard blocked this commit: the staged changes add {n} blocking finding{s}.\n  \
-             fix:    remove it from the file and `git add` it again; if a secret was ever real, \
-             rotate it (revoke and replace it).\n"
-        ),
-        Gate::Merge => format!(
-            "pyguard blocked this merge: it adds {n} blocking finding{s} relative to HEAD.\n  \
-             fix:    the merge is left in progress, not committed: remove it from the file, \
-             `git add` it and `git commit` (or give up with `git merge --abort`); if a secret \
-             was ever real, rotate it (revoke and replace it).\n"
-        ),
-        Gate::CommitMessage => format!(
-            "pyguard blocked this commit: its message contains {n} secret{s}.\n  \
-             fix:    write the message without it (git keeps the text in .git/COMMIT_EDITMSG); \
-             if it was ever real, rotate it (revoke and replace it).\n"
-        ),
-        Gate::Push => format!(
-            "pyguard blocked this push: the commits it sends add {n} blocking finding{s}.\n  \
-             fix:    rewrite those commits without it (`git commit --amend`, `git rebase -i`); \
-             if a secret was ever real, rotate it (revoke and replace it).\n"
-        ),
-    };
-    if gate != Gate::CommitMessage {
-        let _ = writeln!(
-            text,
-            "  allow:  a false positive can be allowed with a `# pyguard: allow[{}]` comment on \
-             its line, or recorded in the baseline (`pyguard baseline`).",
-            ids.first().copied().unwrap_or("id")
-        );
-    }
-    let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
-    let mut err = anstream::stderr().lock();
-    err.write_all(text.as_bytes())?;
-    err.flush()?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ fn template(hook: HookName) -> &'static str {
         HookName::CommitMsg => include_str!("../../hooks/commit-msg"),
         HookName::PrePush => include_str!("../../hooks/pre-push"),
         HookName::PreMergeCommit => include_str!("../../hooks/pre-merge-commit"),
+        HookName::PreReceive => include_str!("../../hooks/pre-receive"),
+        HookName::Update => include_str!("../../hooks/update"),
     }
 }
 
@@ -69,6 +71,9 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
         .and_then(std::fs::canonicalize)
         .context("cannot tell where the pyguard binary is")?;
     let mut out = anstream::stdout();
+    if args.server {
+        return install_server(args, &exe);
+    }
     let (dir, repo_hooks) = if args.global {
         let dir = if let Some(dir) = hooks::global_hooks_path()? {
             writeln!(
@@ -108,6 +113,9 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
                 loc.dir.display()
             )?;
         }
+        if loc.tracked {
+            return tracked_folder(&loc.dir, &selected(args, &HookName::DEFAULT));
+        }
         // A hooks directory shared by every repository must still run each one's own hooks.
         (loc.dir, shared)
     };
@@ -128,11 +136,95 @@ pub fn install(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
+                crate::report::message::error(&crate::report::message::plain(&e));
+            }
+        }
+    }
+    Ok(if failed { 2 } else { 0 })
+}
+
+/// `pyguard install --server`: the server-side hooks in the bare repository a server pushes
+/// into (the current directory or `GIT_DIR`).
+fn install_server(args: &InstallArgs, exe: &Path) -> Result<u8> {
+    let loc = hooks::hooks_dir()?;
+    if !loc.bare {
+        bail!(
+            "--server installs the hook that runs where pushes land, in a bare repository; \
+             this one has a work tree (use `pyguard install` here, or run `pyguard install \
+             --server` inside the server's bare repository, e.g. `cd /srv/git/app.git`)"
+        );
+    }
+    if let Some(hook) = args
+        .hooks
+        .iter()
+        .find(|h| !matches!(h, HookName::PreReceive | HookName::Update))
+    {
+        bail!(
+            "--server installs pre-receive or update, not {}",
+            hook.file_name()
+        );
+    }
+    std::fs::create_dir_all(&loc.dir)
+        .with_context(|| format!("failed to create the hooks directory {}", loc.dir.display()))?;
+    let mut out = anstream::stdout();
+    let mut failed = false;
+    for hook in selected(args, &HookName::SERVER) {
+        match install_one(&loc.dir, hook, &render(hook, exe, false)) {
+            Ok(msg) => writeln!(out, "pyguard: {msg}")?,
+            Err(e) => {
+                failed = true;
                 writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
             }
         }
     }
     Ok(if failed { 2 } else { 0 })
+}
+
+/// A hooks folder the team commits (husky's `.husky`, a `.githooks`): pyguard writes nothing
+/// there, since a hook it wrote would carry this machine's paths into every clone and a
+/// renamed hook would show up as a change. Each hook must call pyguard by name; this says
+/// which line to add where that is not done yet, and fails until it is.
+fn tracked_folder(dir: &Path, hooks: &[HookName]) -> Result<u8> {
+    let mut out = anstream::stdout();
+    let mut missing = Vec::new();
+    for &hook in hooks {
+        let path = dir.join(hook.file_name());
+        let call = format!("pyguard hook {}", hook.file_name());
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if text.contains(&call) {
+            writeln!(out, "pyguard: {} already calls pyguard", path.display())?;
+        } else {
+            missing.push((path, hook));
+        }
+    }
+    if missing.is_empty() {
+        return Ok(0);
+    }
+    let mut err = anstream::stderr();
+    writeln!(
+        err,
+        "pyguard: error: {} holds hooks that git tracks, so pyguard writes nothing there (a \
+         hook it wrote would carry this machine's paths into every clone). Add to each hook \
+         the line shown, and commit it:",
+        dir.display()
+    )?;
+    for (path, hook) in missing {
+        let line = match hook {
+            HookName::CommitMsg => "pyguard hook commit-msg \"$1\"",
+            HookName::PrePush => "pyguard hook pre-push \"$@\"",
+            HookName::PreCommit => "pyguard hook pre-commit",
+            HookName::PreMergeCommit => "pyguard hook pre-merge-commit",
+            HookName::PreReceive => "pyguard hook pre-receive",
+            HookName::Update => "pyguard hook update \"$@\"",
+        };
+        let new = if path.exists() {
+            ""
+        } else {
+            " (a new file: start it with #!/bin/sh and make it executable)"
+        };
+        writeln!(err, "  {}: {line}{new}", path.display())?;
+    }
+    Ok(2)
 }
 
 fn install_one(dir: &Path, hook: HookName, text: &str) -> Result<String> {
@@ -204,7 +296,7 @@ pub fn uninstall(args: &InstallArgs) -> Result<u8> {
             Ok(msg) => writeln!(out, "pyguard: {msg}")?,
             Err(e) => {
                 failed = true;
-                writeln!(anstream::stderr(), "pyguard: error: {e:#}")?;
+                crate::report::message::error(&crate::report::message::plain(&e));
             }
         }
     }
@@ -299,7 +391,8 @@ mod tests {
                 text.contains(r"installed='/opt/it'\''s here/pyguard'"),
                 "{text}"
             );
-            assert!(text.contains("repo_hooks=0"));
+            let server = HookName::SERVER.contains(&hook) || hook == HookName::Update;
+            assert_eq!(text.contains("repo_hooks=0"), !server, "{hook:?}");
             assert!(
                 !unfilled.is_match(&text),
                 "unfilled placeholder in {hook:?}"

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result};
 
-use crate::cli::{ConfigArgs, PatternsCommand};
-use crate::config::Config;
+use super::config;
+use crate::cli::{ConfigArgs, ListFormat, PatternsCommand, PatternsListArgs};
 use crate::matcher::Matcher;
 use crate::rules::pattern;
 
@@ -20,13 +20,28 @@ pub fn run(cmd: &PatternsCommand) -> Result<u8> {
     }
 }
 
-/// The configuration for a command that scans nothing: looked up from the current directory.
-pub fn config(args: &ConfigArgs) -> Result<Config> {
-    Config::load(args.config.as_deref(), Path::new("."))
-}
-
-fn list(args: &ConfigArgs) -> Result<u8> {
-    let patterns = config(args)?.patterns()?;
+fn list(args: &PatternsListArgs) -> Result<u8> {
+    let patterns = config(&args.config)?.patterns()?;
+    if args.format == ListFormat::Json {
+        let rows: Vec<serde_json::Value> = patterns
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id(),
+                    "name": p.spec.name,
+                    "kind": p.spec.kind,
+                    "severity": p.spec.severity,
+                    "keywords": p.spec.keywords,
+                    "tags": p.spec.tags,
+                    "references": p.references(),
+                })
+            })
+            .collect();
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &rows).context("failed to write the list")?;
+        writeln!(out)?;
+        return Ok(0);
+    }
     let width = patterns.iter().map(|p| p.id().len()).max().unwrap_or(2);
     let mut out = anstream::stdout().lock();
     writeln!(out, "{:width$}  {:6}  {:8}  NAME", "ID", "KIND", "SEVERITY")?;
@@ -53,9 +68,9 @@ fn check(file: Option<&Path>, args: &ConfigArgs) -> Result<u8> {
         None => config(args)?.patterns()?,
     };
     let n = patterns.len();
-    let failures = pattern::self_check(&crate::pipeline::scanner::Scanner::new(Matcher::new(
-        patterns,
-    )?));
+    let failures = crate::pipeline::selfcheck::self_check(&crate::pipeline::scanner::Scanner::new(
+        Matcher::new(patterns)?,
+    ));
     let mut out = anstream::stdout().lock();
     for f in &failures {
         writeln!(out, "{}", crate::pipeline::finding::escape_control(f))?;

@@ -800,6 +800,13 @@ mod tests {
         none("x.yaml", "url: https://host/path?user=x");
     }
 
+    // Regression: an annotation followed by `=` at the very end of a line made `read_value`
+    // index past the end of the line, and the panic aborted the scan of the whole file.
+    #[test]
+    fn annotation_and_equals_at_end_of_line_is_no_panic() {
+        none("app.py", "password: str =");
+    }
+
     #[test]
     fn samples_in_tests_are_reported_as_samples() {
         one(

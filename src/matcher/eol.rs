@@ -2,9 +2,10 @@
 //! logic behind the `python-eol` validator, which decides whether a captured version pin,
 //! specifier or list of versions admits only versions past their end of life.
 //!
-//! "End of life" is judged against the scan date: today, unless the command line set another
-//! one (`--today`, `PYGUARD_TODAY`) through [`set_scan_date`], so that the rule ages with the
-//! calendar and tests stay reproducible. This module reads no files and no environment.
+//! "End of life" is judged against the scan date, a setting the matcher is handed (today,
+//! unless `--today` or `PYGUARD_TODAY` set another one), so that the rule ages with the
+//! calendar and tests stay reproducible. This module reads no files and no environment, and
+//! holds no process-wide date.
 
 use std::sync::OnceLock;
 
@@ -46,7 +47,7 @@ struct Row {
 /// Parses the table text; every problem is an error naming the row.
 pub fn parse_table(text: &str) -> Result<Vec<Release>, String> {
     let file: TableFile = serde_saphyr::from_str(text)
-        .map_err(|e| format!("python-eol.yaml: {}", crate::config::yaml_error(&e)))?;
+        .map_err(|e| format!("python-eol.yaml: {}", crate::rules::yaml_error(&e)))?;
     let mut out = Vec::new();
     for row in file.versions {
         let bad = |what: &str| format!("python-eol.yaml: version {:?}: {what}", row.version);
@@ -82,22 +83,12 @@ pub fn table() -> &'static [Release] {
     PARSED.get_or_init(|| parse_table(TABLE).unwrap_or_default())
 }
 
-static SCAN_DATE: OnceLock<Day> = OnceLock::new();
-
-/// Sets the day end of life is judged against, once per process, before scanning. Returns
-/// false when it was already set (or already read).
-pub fn set_scan_date(day: Day) -> bool {
-    SCAN_DATE.set(day).is_ok()
-}
-
-/// The day end of life is judged against: the one set by [`set_scan_date`], else today (UTC).
+/// Today (UTC) by the system clock: the scan date when no other one is set.
 #[must_use]
-pub fn scan_date() -> Day {
-    *SCAN_DATE.get_or_init(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| Day::try_from(d.as_secs() / 86_400).unwrap_or(0))
-    })
+pub fn today() -> Day {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| Day::try_from(d.as_secs() / 86_400).unwrap_or(0))
 }
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).

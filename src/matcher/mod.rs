@@ -27,6 +27,7 @@ use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::rules::pattern::{Kind, Pattern, Region};
+use crate::rules::validate::Validator;
 use crate::rules::{entropy, placeholder};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
@@ -73,6 +74,8 @@ pub struct Matcher {
     assignment_patterns: Vec<(usize, assignment::Verdict)>,
     /// Patterns that report the entropy scanner's finds (`detector: high-entropy`).
     entropy_patterns: Vec<usize>,
+    /// The day the `python-eol` validator judges end of life against (a setting, passed in).
+    today: eol::Day,
 }
 
 /// The globs of every `kind: file` pattern in two sets: those matched against the file name,
@@ -202,7 +205,15 @@ impl Matcher {
             file_globs,
             assignment_patterns,
             entropy_patterns,
+            today: eol::today(),
         })
+    }
+
+    /// Judges Python end of life as on `day` instead of today (`--today`, `PYGUARD_TODAY`).
+    #[must_use]
+    pub fn with_today(mut self, day: eol::Day) -> Self {
+        self.today = day;
+        self
     }
 
     /// Builds what a focused scan needs up front (the keyword tiers), so that a caller can
@@ -396,7 +407,7 @@ impl Matcher {
                     .or_else(|| caps.iter().skip(1).flatten().next())
                     .unwrap_or(whole);
                 let value = secret.as_bytes();
-                if !passes_gates(pattern, value) {
+                if !passes_gates(pattern, value, self.today) {
                     continue;
                 }
                 let flow = caps
@@ -899,15 +910,28 @@ fn reach_ranges(bytes: &[u8], focus: &[Range<usize>], reach: usize) -> Vec<Range
     out
 }
 
+/// Runs a validator. The rule format's validators that need the matcher's data (the `PyPI`
+/// lists, the end-of-life table and the scan date) are judged here; `rules` does the rest.
+fn validate(v: Validator, value: &[u8], today: eol::Day) -> bool {
+    match v {
+        Validator::PypiTyposquat => {
+            std::str::from_utf8(value).is_ok_and(|name| pypi::typosquat_target(name).is_some())
+        }
+        Validator::PypiMalicious => std::str::from_utf8(value).is_ok_and(pypi::is_malicious),
+        Validator::PythonEol => eol::admits_only_eol(value, today),
+        other => other.check(value),
+    }
+}
+
 /// Entropy floor, validator and placeholder filter for one captured value.
-fn passes_gates(pattern: &Pattern, value: &[u8]) -> bool {
+fn passes_gates(pattern: &Pattern, value: &[u8], today: eol::Day) -> bool {
     if let Some(min) = pattern.spec.min_entropy {
         if entropy::shannon(value) < min {
             return false;
         }
     }
     if let Some(v) = pattern.validator {
-        if !v.check(value) {
+        if !validate(v, value, today) {
             return false;
         }
     }

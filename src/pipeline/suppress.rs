@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context as _, Result};
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::config::{AllowRule, Config, Markers};
 use crate::pipeline::finding::Finding;
 use crate::rules::pattern::Kind;
 use crate::source::Chunk;
@@ -32,6 +32,43 @@ pub const BASELINE_VERSION: u32 = 1;
 /// Comment introducers after which `pyguard: allow` counts: Python and shell (`#`), C-like
 /// (`//`, `/*`), SQL and Lua (`--`), INI and Lisp (`;`), HTML and XML (`<!--`).
 const INTRODUCERS: [&str; 6] = ["#", "//", "--", ";", "/*", "<!--"];
+
+/// A regex from the `allow` key, with the text it was written as.
+#[derive(Clone, Debug)]
+pub struct AllowRule {
+    /// The regex as written (shown in reports as the reason for a suppression).
+    pub source: String,
+    /// The compiled regex, searched in the secret text.
+    pub regex: Regex,
+}
+
+/// Which inline comment markers suppress findings (the `markers` key). All are on by default.
+// Four independent switches, one per marker family, as written in the file: an enum set would
+// only obscure the mapping to the configuration keys.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markers {
+    /// `# pyguard: allow` and `# pyguard: allow[id, ...]`.
+    pub pyguard: bool,
+    /// detect-secrets' `pragma: allowlist secret` (secret patterns only).
+    pub detect_secrets: bool,
+    /// gitleaks' `gitleaks:allow` (secret patterns only).
+    pub gitleaks: bool,
+    /// bandit's `# nosec` and `# nosec B105` (Python patterns only).
+    pub nosec: bool,
+}
+
+impl Default for Markers {
+    fn default() -> Self {
+        Markers {
+            pyguard: true,
+            detect_secrets: true,
+            gitleaks: true,
+            nosec: true,
+        }
+    }
+}
 
 /// Why a finding is suppressed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,7 +160,7 @@ pub struct Suppressor {
 impl Suppressor {
     /// A suppressor with the configuration's markers and allow regexes, and the baseline.
     #[must_use]
-    pub fn new(config: &Config, baseline: Option<Baseline>) -> Self {
+    pub fn new(markers: Markers, allow: Vec<AllowRule>, baseline: Option<Baseline>) -> Self {
         let mut index: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let n = baseline.as_ref().map_or(0, |b| b.entries.len());
         if let Some(b) = &baseline {
@@ -135,8 +172,8 @@ impl Suppressor {
             }
         }
         Suppressor {
-            markers: config.markers,
-            allow: config.allow.clone(),
+            markers,
+            allow,
             baseline,
             index,
             used: Mutex::new(vec![false; n]),
@@ -144,10 +181,10 @@ impl Suppressor {
     }
 
     /// The suppressor every run uses: the configuration's rules and, when the file exists,
-    /// the baseline at the project root.
-    pub fn for_config(config: &Config) -> Result<Self> {
-        let baseline = Baseline::load(&baseline_path(config))?;
-        Ok(Suppressor::new(config, baseline))
+    /// the baseline at the project root `root`.
+    pub fn load(markers: Markers, allow: Vec<AllowRule>, root: &Path) -> Result<Self> {
+        let baseline = Baseline::load(&baseline_path(root))?;
+        Ok(Suppressor::new(markers, allow, baseline))
     }
 
     /// The baseline in use, if any.
@@ -397,8 +434,8 @@ fn nosec_marker(line: &str) -> Option<Marker> {
 
 /// Where the baseline of a configuration lives.
 #[must_use]
-pub fn baseline_path(config: &Config) -> PathBuf {
-    config.root.join(BASELINE_FILE)
+pub fn baseline_path(root: &Path) -> PathBuf {
+    root.join(BASELINE_FILE)
 }
 
 /// The baseline file: findings that existed when it was written, by content.
@@ -427,7 +464,23 @@ pub struct Entry {
     pub path: String,
     /// The line it was on then.
     pub line: u32,
+    /// `history` when the entry was written by `pyguard baseline --history` (the finding is
+    /// somewhere in the repository's history, maybe not in the work tree): a scan of the work
+    /// tree cannot call it stale, and `--prune` over the work tree keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
+
+impl Entry {
+    /// Whether the entry was recorded from the repository's history.
+    #[must_use]
+    pub fn from_history(&self) -> bool {
+        self.source.as_deref() == Some(HISTORY_SOURCE)
+    }
+}
+
+/// The [`Entry::source`] of entries written by `pyguard baseline --history`.
+pub const HISTORY_SOURCE: &str = "history";
 
 impl Baseline {
     /// An empty baseline with a fresh random salt.
@@ -443,30 +496,29 @@ impl Baseline {
     /// Reads the baseline at `path`; `None` when there is no such file. A malformed file is an
     /// error: a baseline that cannot be read must not silently stop suppressing (or reporting).
     pub fn load(path: &Path) -> Result<Option<Self>> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match std::fs::read(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e).with_context(|| format!("failed to read {}", path.display())),
         };
-        let b: Baseline = serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}:{}: invalid baseline: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
+        Self::parse(&text, &path.display().to_string()).map(Some)
+    }
+
+    /// Parses a baseline file's content; `shown` names it in errors.
+    pub fn parse(text: &[u8], shown: &str) -> Result<Self> {
+        let b: Baseline = serde_json::from_slice(text).map_err(|e| {
+            anyhow::anyhow!("{shown}:{}:{}: invalid baseline: {e}", e.line(), e.column())
         })?;
         if b.version != BASELINE_VERSION {
             bail!(
-                "{}: baseline version {} is not supported (expected {BASELINE_VERSION})",
-                path.display(),
+                "{shown}: baseline version {} is not supported (expected {BASELINE_VERSION})",
                 b.version
             );
         }
         if b.salt.len() < 16 {
-            bail!("{}: baseline salt is too short", path.display());
+            bail!("{shown}: baseline salt is too short");
         }
-        Ok(Some(b))
+        Ok(b)
     }
 
     /// Writes the baseline as pretty JSON, entries sorted by path and line.
@@ -493,6 +545,7 @@ impl Baseline {
             hash: self.hash(&f.pattern_id, &f.secret),
             path: f.path.clone(),
             line: f.line,
+            source: None,
         }
     }
 
@@ -574,9 +627,7 @@ mod tests {
     }
 
     fn check_with(markers: Markers, text: &str, id: &str, kind: Kind, line: u32) -> Option<Reason> {
-        let mut config = Config::default();
-        config.markers = markers;
-        let s = Suppressor::new(&config, None);
+        let s = Suppressor::new(markers, Vec::new(), None);
         let chunk = Chunk::new("a.py", text.as_bytes().to_vec(), Provenance::File);
         let (_, sup) = s.filter(&chunk, vec![finding(id, kind, line, "value")]);
         sup.into_iter().next().map(|x| x.reason)
@@ -690,12 +741,11 @@ mod tests {
 
     #[test]
     fn allow_regex_suppresses_matching_secrets() {
-        let mut config = Config::default();
-        config.allow = vec![AllowRule {
+        let allow = vec![AllowRule {
             source: "^value$".into(),
             regex: regex::Regex::new("^value$").unwrap(),
         }];
-        let s = Suppressor::new(&config, None);
+        let s = Suppressor::new(Markers::default(), allow, None);
         let chunk = Chunk::new(
             "a.py",
             b"t = 'value'\nu = 'other'\n".to_vec(),
@@ -714,7 +764,7 @@ mod tests {
         let mut b = Baseline::new();
         b.entries
             .push(b.entry(&finding("github-token", S, 3, "tok1")));
-        let s = Suppressor::new(&Config::default(), Some(b.clone()));
+        let s = Suppressor::new(Markers::default(), Vec::new(), Some(b.clone()));
         let chunk = Chunk::new("b.py", b"\n\n\n\n\n\n\n\n\n\n".to_vec(), Provenance::File);
         // Same secret, other line, other file: suppressed.
         let mut moved = finding("github-token", S, 9, "tok1");
@@ -730,7 +780,7 @@ mod tests {
         assert_eq!(kept[0].secret, "tok2");
         assert!(s.stale().is_empty());
         // An unused entry is stale.
-        let s = Suppressor::new(&Config::default(), Some(b));
+        let s = Suppressor::new(Markers::default(), Vec::new(), Some(b));
         assert_eq!(s.stale().len(), 1);
     }
 

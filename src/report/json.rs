@@ -1,5 +1,6 @@
-//! The JSON report, schema version 1 (documented in the README). Fields are only ever added;
-//! a breaking change bumps `version`.
+//! The JSON report, schema version 1, documented in `docs/reports.md` with a JSON Schema in
+//! `docs/report.schema.json` (`tests/report_schema.rs` checks real reports against it). Fields
+//! are only ever added; a breaking change bumps `version`.
 
 use std::io::{self, Write};
 

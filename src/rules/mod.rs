@@ -8,3 +8,22 @@ pub mod literal;
 pub mod pattern;
 pub mod placeholder;
 pub mod validate;
+
+/// A YAML error as one line: message and, when known, line and column (for pattern files and
+/// the embedded data tables).
+#[must_use]
+pub fn yaml_error(err: &serde_saphyr::Error) -> String {
+    let msg = err.to_string();
+    let first = msg
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string();
+    match err.location() {
+        Some(loc) if !first.contains("line") => {
+            format!("line {}, column {}: {first}", loc.line(), loc.column())
+        }
+        _ => first,
+    }
+}

@@ -627,7 +627,7 @@ fn compile(spec: &PatternSpec) -> Result<Regex> {
 /// Every problem is reported, not only the first.
 pub fn parse_file(origin: &str, text: &str) -> Result<Vec<Pattern>> {
     let file: PatternFile = serde_saphyr::from_str(text)
-        .map_err(|e| anyhow::anyhow!("{origin}: {}", crate::config::yaml_error(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{origin}: {}", crate::rules::yaml_error(&e)))?;
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for spec in file.patterns {
@@ -846,19 +846,15 @@ pub fn check_unique(patterns: &[Pattern]) -> Result<()> {
     }
 }
 
-/// Checks every pattern of `scanner` against its own examples through the whole per-chunk
-/// pipeline (binary sniffing and path checks for file patterns, prefilter, regex, entropy,
-/// validator, placeholder filter; path-set detectors through `pipeline::pathset` with the example's
-/// path as the set): every example fires its
-/// pattern, no negative example does, each pattern has both and a reference, and each keyword
-/// occurs in some example. Returns every failure, one line each (empty: all good).
+/// The problems a pattern set shows without scanning anything: missing documentation parts,
+/// regexes that do not compile, patterns without examples, negative examples or references,
+/// keywords that occur in no example. One line each (empty: all good). Whether the examples
+/// fire is checked by running them through the pipeline (`pipeline::selfcheck`, the command
+/// `pyguard patterns check`), which this layer does not know.
 #[must_use]
-pub fn self_check(scanner: &crate::pipeline::scanner::Scanner) -> Vec<String> {
-    use crate::pipeline::scanner::Outcome;
-    use crate::source::{Chunk, Provenance};
-    let matcher = scanner.matcher();
+pub fn static_problems(patterns: &[Pattern]) -> Vec<String> {
     let mut failures = docs_errors();
-    for p in matcher.patterns() {
+    for p in patterns {
         failures.extend(
             description_problems(p.description())
                 .into_iter()
@@ -874,45 +870,13 @@ pub fn self_check(scanner: &crate::pipeline::scanner::Scanner) -> Vec<String> {
         check_aux_regexes(&p.spec, &mut problems);
         failures.extend(problems.iter().map(|e| format!("{}: {e}", p.spec.id)));
     }
-    let fires = |pattern: &Pattern, example: &Example, failures: &mut Vec<String>| {
-        let path = example
-            .path()
-            .map_or_else(|| pattern.default_example_path(), str::to_string);
-        let findings = if pattern.spec.kind == Kind::File && pattern.spec.detector.is_some() {
-            crate::pipeline::pathset::check_paths(
-                matcher.patterns(),
-                [path.as_str()],
-                &Provenance::File,
-            )
-            .findings
-        } else {
-            let chunk = Chunk::new(path, example.text().as_bytes(), Provenance::File);
-            let (outcome, errors) = scanner.scan(&chunk);
-            failures.extend(errors.iter().map(|e| format!("{e:#}")));
-            match outcome {
-                Outcome::Scanned(findings) => findings,
-                Outcome::Binary => Vec::new(),
-            }
-        };
-        findings.iter().any(|f| f.pattern_id == pattern.id())
-    };
-    for p in matcher.patterns() {
+    for p in patterns {
         let id = p.id();
         if p.examples().is_empty() {
             failures.push(format!("{id}: has no examples"));
         }
         if p.negative_examples().is_empty() {
             failures.push(format!("{id}: has no negative examples"));
-        }
-        for ex in p.examples() {
-            if !fires(p, ex, &mut failures) {
-                failures.push(format!("{id}: example does not fire: {:?}", ex.text()));
-            }
-        }
-        for ex in p.negative_examples() {
-            if fires(p, ex, &mut failures) {
-                failures.push(format!("{id}: negative example fires: {:?}", ex.text()));
-            }
         }
         for k in &p.spec.keywords {
             let k = k.to_ascii_lowercase();
@@ -928,7 +892,6 @@ pub fn self_check(scanner: &crate::pipeline::scanner::Scanner) -> Vec<String> {
             failures.push(format!("{id}: has no references"));
         }
     }
-    failures.dedup();
     failures
 }
 

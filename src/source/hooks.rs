@@ -23,6 +23,12 @@ pub struct HooksDir {
     pub hooks_path_level: Option<&'static str>,
     /// The repository's common git directory (`.git` of the main worktree).
     pub common_dir: PathBuf,
+    /// Whether the repository is bare (a server's repository: no work tree).
+    pub bare: bool,
+    /// Whether the directory is inside the work tree and git tracks files in it (a team's
+    /// committed hooks folder, such as husky's `.husky` or a `.githooks`): what is written
+    /// there would be committed to every clone.
+    pub tracked: bool,
 }
 
 /// The hooks directory of the repository the current directory (or `GIT_DIR`) is in.
@@ -45,17 +51,53 @@ pub fn hooks_dir() -> Result<HooksDir> {
             // Git runs hooks from the top of the working tree (the git dir in a bare one).
             repo.workdir().unwrap_or_else(|| repo.path()).join(path)
         };
+        let tracked = tracks_files_in(&repo, &dir);
         return Ok(HooksDir {
             dir,
             hooks_path_level: Some(level),
             common_dir,
+            bare: repo.is_bare(),
+            tracked,
         });
     }
     Ok(HooksDir {
         dir: common_dir.join("hooks"),
         hooks_path_level: None,
         common_dir,
+        bare: repo.is_bare(),
+        tracked: false,
     })
+}
+
+/// Whether the index of `repo` holds any file under `dir` (a directory inside its work tree).
+fn tracks_files_in(repo: &Repository, dir: &Path) -> bool {
+    let Some(workdir) = repo.workdir() else {
+        return false;
+    };
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let Ok(rel) = canon(dir)
+        .strip_prefix(canon(workdir))
+        .map(Path::to_path_buf)
+    else {
+        return false;
+    };
+    let mut prefix = rel.to_string_lossy().replace('\\', "/");
+    if prefix.is_empty() {
+        return false;
+    }
+    prefix.push('/');
+    let Ok(index) = repo.index() else {
+        return false;
+    };
+    index.iter().any(|e| e.path.starts_with(prefix.as_bytes()))
+}
+
+/// The top of the work tree of the repository the current directory is in.
+pub fn work_tree_root() -> Result<PathBuf> {
+    let repo = Repository::open_from_env().context("not inside a git repository")?;
+    repo.workdir()
+        .map(Path::to_path_buf)
+        .context("this repository has no work tree")
 }
 
 fn level_name(level: ConfigLevel) -> &'static str {

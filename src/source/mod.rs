@@ -9,7 +9,9 @@ pub mod history;
 pub mod hooks;
 pub mod index;
 pub mod lines;
+pub mod manifest;
 pub mod push;
+pub mod receive;
 pub mod staged;
 
 use std::borrow::Cow;

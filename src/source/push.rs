@@ -95,13 +95,25 @@ pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Chan
             }
         }
     }
+    let ids = walk
+        .collect::<Result<Vec<Oid>, _>>()
+        .context("failed to walk the pushed commits")?;
+    read_commits(&repo, &ids, max_file_size)
+}
+
+/// The lines that `commits` (oldest first) add, one chunk per distinct blob, each attributed
+/// to the first commit that adds to it.
+pub(super) fn read_commits(
+    repo: &Repository,
+    commits: &[Oid],
+    max_file_size: u64,
+) -> Result<Changes> {
     let mut order: Vec<Oid> = Vec::new();
     let mut blobs: HashMap<Oid, (Added, Arc<CommitInfo>)> = HashMap::new();
-    for id in walk {
-        let id = id.context("failed to walk the pushed commits")?;
+    for &id in commits {
         let commit = repo.find_commit(id)?;
         let info = Arc::new(commit_info(&commit));
-        for file in commit_adds(&repo, &commit)? {
+        for file in commit_adds(repo, &commit)? {
             if let Some((seen, _)) = blobs.get_mut(&file.blob) {
                 seen.lines = union(&seen.lines, &file.lines);
             } else {
@@ -119,7 +131,7 @@ pub fn read(remote: &str, updates: &[Update], max_file_size: u64) -> Result<Chan
             file
         })
         .collect();
-    read_chunks(&repo, files, max_file_size, |f| {
+    read_chunks(repo, files, max_file_size, |f| {
         infos
             .get(&f.blob)
             .map_or(Provenance::Staged, |i| Provenance::Commit(Arc::clone(i)))
@@ -160,7 +172,7 @@ fn commit_adds(repo: &Repository, commit: &Commit<'_>) -> Result<Vec<Added>> {
     Ok(common.unwrap_or_default())
 }
 
-fn commit_info(commit: &Commit<'_>) -> CommitInfo {
+pub(super) fn commit_info(commit: &Commit<'_>) -> CommitInfo {
     let author = commit.author();
     CommitInfo {
         id: commit.id().to_string(),

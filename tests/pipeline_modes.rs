@@ -1,0 +1,319 @@
+//! One pipeline for every mode: regression tests for what the hook, `scan --staged`,
+//! `history` and `baseline` used to disagree on, each driving the real `git` CLI.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::common::git::{text, Sandbox};
+use crate::common::write_tree;
+
+/// A GitHub token with a valid checksum (the example in patterns/github.yaml).
+const TOKEN: &str = "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"; // pyguard: allow[github-token]
+
+fn leaky() -> String {
+    format!("GITHUB_TOKEN = \"{TOKEN}\"\n")
+}
+
+/// The files `python3 -m venv venv` writes that say "this is an environment" (without the
+/// `.gitignore` newer Pythons add, which older ones and `virtualenv` do not write).
+fn venv_files() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("venv/pyvenv.cfg", "home = /usr/bin\nversion = 3.12.3\n"),
+        (
+            "venv/bin/activate",
+            "# This file must be used with \"source bin/activate\"\n",
+        ),
+        (
+            "venv/lib/python3.12/site-packages/six.py",
+            "\"\"\"Utilities for writing code that runs on Python 2 and 3\"\"\"\n",
+        ),
+        ("app.py", "print('hi')\n"),
+    ]
+}
+
+fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
+    sb.ok(repo, &["add", "-A"]);
+    sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
+}
+
+/// `pyguard ARGS -f json` in `repo`: (exit code, the ids of the findings).
+fn ids(sb: &Sandbox, repo: &Path, args: &[&str]) -> (Option<i32>, Vec<String>) {
+    let out = sb
+        .pyguard(repo)
+        .args(args)
+        .args(["-f", "json"])
+        .output()
+        .unwrap();
+    let doc = crate::common::json(&out);
+    let ids = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["pattern_id"].as_str().unwrap().to_string())
+        .collect();
+    (out.status.code(), ids)
+}
+
+#[test]
+fn committing_a_virtualenv_is_blocked_by_the_hook() {
+    // Broke: `python3 -m venv venv && git add -A && git commit` went through; the path-set
+    // checks ran only in `scan`.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &venv_files());
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "oops"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("committed-virtualenv"), "{shown}");
+    assert!(
+        shown.contains("git rm -r --cached") || shown.contains("Remove it"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_staged_pycache_file_is_reported() {
+    // Broke: a staged `__pycache__/*.pyc` was not reported by the gate (only by `scan .`).
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(&repo, &[("app.py", "print('hi')\n")]);
+    std::fs::create_dir_all(repo.join("__pycache__")).unwrap();
+    std::fs::write(
+        repo.join("__pycache__/app.cpython-312.pyc"),
+        b"\xcb\r\r\n\0\0\0\0binary",
+    )
+    .unwrap();
+    sb.ok(&repo, &["add", "-A"]);
+    let (code, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert_eq!(found, ["committed-bytecode"], "exit {code:?}");
+    // A warning: shown, not blocking.
+    assert_eq!(code, Some(0));
+    let hook = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-commit"])
+        .output()
+        .unwrap();
+    let scan = sb
+        .pyguard(&repo)
+        .args(["scan", "--staged"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&hook).contains("warning[committed-bytecode]"),
+        "{}",
+        text(&hook)
+    );
+    assert_eq!(
+        text(&hook),
+        text(&scan),
+        "the hook and scan --staged disagree"
+    );
+}
+
+#[test]
+fn the_dependency_pass_runs_in_the_hook_and_in_history() {
+    // Broke: `import Crypto` was answered by pycryptodome in requirements.txt only in `scan`;
+    // the hook and history warned about it.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(&repo, &[("requirements.txt", "pycryptodome==3.20.0\n")]);
+    commit_unchecked(&sb, &repo, "deps");
+    write_tree(&repo, &[("app.py", "from Crypto.Cipher import AES\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let (code, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(code, Some(0));
+    commit_unchecked(&sb, &repo, "app");
+    let (_, found) = ids(&sb, &repo, &["history", "."]);
+    assert!(found.is_empty(), "{found:?}");
+    // Without the dependency, every mode warns.
+    write_tree(&repo, &[("requirements.txt", "requests\n")]);
+    let (_, found) = ids(&sb, &repo, &["scan", "."]);
+    assert_eq!(found, ["pycrypto-import"]);
+    write_tree(&repo, &[("other.py", "import Crypto\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let (_, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert_eq!(found, ["pycrypto-import"]);
+}
+
+#[test]
+fn history_honours_the_configured_excludes() {
+    // Broke: with `exclude: ['tests/']`, `scan .` was clean and `history .` reported a key in
+    // tests/conf.py.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(
+        &repo,
+        &[
+            (".pyguard.yaml", "exclude: ['tests/']\n"),
+            ("tests/conf.py", &leaky()),
+            ("app.py", "print('hi')\n"),
+        ],
+    );
+    commit_unchecked(&sb, &repo, "tests");
+    let (code, found) = ids(&sb, &repo, &["scan", "."]);
+    assert_eq!((code, found.len()), (Some(0), 0), "{found:?}");
+    let (code, found) = ids(&sb, &repo, &["history", "."]);
+    assert_eq!((code, found.len()), (Some(0), 0), "{found:?}");
+    // Not excluded, the same key is reported.
+    std::fs::write(repo.join(".pyguard.yaml"), "exclude: []\n").unwrap();
+    let (code, found) = ids(&sb, &repo, &["history", "."]);
+    assert_eq!((code, found), (Some(1), vec!["github-token".to_string()]));
+}
+
+#[test]
+fn scan_staged_and_the_pre_commit_hook_print_the_same() {
+    // Broke: the two spellings of the commit gate were two code paths; only the hook warned
+    // about stale baseline entries.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(&repo, &[("old.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "old");
+    sb.pyguard(&repo).arg("baseline").assert().success();
+    sb.ok(&repo, &["rm", "-q", "old.py"]);
+    write_tree(
+        &repo,
+        &[("new.py", &format!("T = \"{TOKEN}\"  # moved\nX = 1\n"))],
+    );
+    write_tree(&repo, &[("venv/pyvenv.cfg", "home = /usr/bin\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let scan = sb
+        .pyguard(&repo)
+        .args(["scan", "--staged"])
+        .output()
+        .unwrap();
+    let hook = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-commit"])
+        .output()
+        .unwrap();
+    assert_eq!(scan.status.code(), Some(1), "{}", text(&scan));
+    assert_eq!(scan.status.code(), hook.status.code());
+    assert_eq!(text(&scan), text(&hook));
+    assert!(
+        text(&scan).contains("1 baseline entry points at files that no longer exist"),
+        "{}",
+        text(&scan)
+    );
+    assert!(
+        text(&scan).contains("committed-virtualenv"),
+        "{}",
+        text(&scan)
+    );
+}
+
+#[test]
+fn history_reports_are_byte_identical_run_to_run() {
+    // Broke: `eol-python-ci-matrix` findings moved between commits and lines, and counts
+    // varied between runs: which version of a workflow claimed a line first depended on the
+    // order blobs were read in, and a multi-line match outside the claimed lines was lost.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    let flow = |versions: &[&str]| {
+        let mut t = String::from(
+            "on: push\njobs:\n  test:\n    strategy:\n      matrix:\n        python-version:\n",
+        );
+        for v in versions {
+            let _ = writeln!(t, "          - \"{v}\"");
+        }
+        t.push_str("    steps:\n      - run: pytest\n");
+        t
+    };
+    for (i, versions) in [
+        &["3.6", "3.7"][..],
+        &["3.6", "3.7", "3.12"],
+        &["3.7"],
+        &["3.7", "3.13"],
+        &["3.6", "3.7"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        write_tree(&repo, &[(".github/workflows/ci.yml", &flow(versions))]);
+        write_tree(&repo, &[(&format!("m{i}.py") as &str, "import os\n")]);
+        commit_unchecked(&sb, &repo, &format!("c{i}"));
+    }
+    let run = || {
+        let out = sb
+            .pyguard(&repo)
+            .args(["--today", "2026-12-01", "history", ".", "-q"])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let first = run();
+    assert!(first.1.contains("eol-python-ci-matrix"), "{}", first.1);
+    for _ in 0..4 {
+        assert_eq!(run(), first);
+    }
+}
+
+#[test]
+fn a_history_baseline_survives_a_work_tree_scan_and_prune() {
+    // Broke: after `baseline --history`, `scan` called the history entries stale and
+    // `baseline --prune` dropped them, so `history` reported them again.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(&repo, &[("old.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "old");
+    sb.ok(&repo, &["rm", "-q", "old.py"]);
+    write_tree(&repo, &[("app.py", "print('hi')\n")]);
+    commit_unchecked(&sb, &repo, "gone");
+    sb.pyguard(&repo)
+        .args(["baseline", "--history"])
+        .assert()
+        .success();
+    let out = sb.pyguard(&repo).args(["scan", "."]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!text(&out).contains("no longer match"), "{}", text(&out));
+    let out = sb
+        .pyguard(&repo)
+        .args(["baseline", "--prune"])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out).contains("pruned 0 stale entries, 1 left"),
+        "{}",
+        text(&out)
+    );
+    let (code, found) = ids(&sb, &repo, &["history", "."]);
+    assert_eq!((code, found.len()), (Some(0), 0), "{found:?}");
+}
+
+#[test]
+fn the_block_message_gives_each_findings_own_fix() {
+    // Broke: the block message gave one generic fix ("remove it from the file"), which is
+    // wrong for a committed .env (it needs `git rm --cached`) and for DEBUG (it needs the
+    // environment pattern), and an allow hint for the first id only.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(
+        &repo,
+        &[
+            (".env", "DATABASE_PASSWORD=hunter2-but-longer\n"),
+            (
+                "proj/settings.py",
+                "DEBUG = True\nALLOWED_HOSTS = ['*']\nINSTALLED_APPS = []\n",
+            ),
+        ],
+    );
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "oops"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    for needle in [
+        "git rm --cached",
+        "os.environ",
+        "allow[dotenv-file]",
+        "allow[django-debug-true]",
+        "pyguard explain dotenv-file",
+        "pyguard explain django-debug-true",
+        "git commit --no-verify",
+    ] {
+        assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
+    }
+}
