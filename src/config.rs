@@ -20,6 +20,19 @@ use serde::Deserialize;
 pub use crate::pipeline::suppress::{AllowRule, Markers};
 use crate::rules::pattern::{self, Confidence, Kind, Pattern, PatternSpec, Severity};
 
+/// Compiles one `allow` regex; `at` names where it was written, for the error.
+fn allow_rule(source: &str, at: impl FnOnce() -> String) -> Result<AllowRule> {
+    let regex = Regex::new(source).map_err(|e| {
+        let first = e.to_string();
+        let first = first.lines().last().unwrap_or("invalid regex").trim();
+        anyhow!("{}: bad allow regex {source:?}: {first}", at())
+    })?;
+    Ok(AllowRule {
+        source: source.to_string(),
+        regex,
+    })
+}
+
 /// Default size above which files are skipped (and reported as skipped): 10 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -273,19 +286,7 @@ impl Config {
             }
         }
         for source in &file.allow {
-            let regex = Regex::new(source).map_err(|e| {
-                let first = e.to_string();
-                let first = first.lines().last().unwrap_or("invalid regex").trim();
-                anyhow!(
-                    "{}: bad allow regex {source:?}: {}",
-                    at("allow", source),
-                    first
-                )
-            })?;
-            self.allow.push(AllowRule {
-                source: source.clone(),
-                regex,
-            });
+            self.allow.push(allow_rule(source, || at("allow", source))?);
         }
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;

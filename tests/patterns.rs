@@ -84,36 +84,34 @@ fn no_provider_example_is_also_reported_by_a_generic_detector() {
         .collect();
     assert!(generic.iter().any(|id| id == "generic-secret-assignment"));
     assert!(generic.iter().any(|id| id == "high-entropy-string"));
-    let specific: Vec<(String, Vec<(Option<String>, String)>, String)> = patterns
+    // (pattern id, example path, example text) of every specific secret pattern.
+    let examples: Vec<(String, String, String)> = patterns
         .iter()
         .filter(|p| p.spec.kind == Kind::Secret && !generic.iter().any(|g| g == p.id()))
-        .map(|p| {
-            let examples = p
-                .examples()
-                .iter()
-                .map(|e| (e.path().map(str::to_string), e.text().to_string()))
-                .collect();
-            (p.id().to_string(), examples, p.default_example_path())
+        .flat_map(|p| {
+            p.examples().iter().map(|e| {
+                let path = e
+                    .path()
+                    .map_or_else(|| p.default_example_path(), str::to_string);
+                (p.id().to_string(), path, e.text().to_string())
+            })
         })
         .collect();
-    assert!(specific.len() > 400, "{}", specific.len());
+    assert!(examples.len() > 400, "{}", examples.len());
     let scanner = Scanner::new(Matcher::new(patterns).unwrap());
     let mut doubles = Vec::new();
-    for (id, examples, default_path) in &specific {
-        for (path, text) in examples {
-            let path = path.clone().unwrap_or_else(|| default_path.clone());
-            let chunk = Chunk::new(path, text.as_bytes(), Provenance::File);
-            let Outcome::Scanned(findings) = scanner.scan(&chunk).0 else {
-                continue;
-            };
-            for f in findings.iter().filter(|f| f.pattern_id == *id) {
-                for g in findings.iter().filter(|g| generic.contains(&g.pattern_id)) {
-                    let overlap = g.line <= f.end_line
-                        && f.line <= g.end_line
-                        && (g.secret.contains(&f.secret) || f.secret.contains(&g.secret));
-                    if overlap {
-                        doubles.push(format!("{id} and {}: {text:?}", g.pattern_id));
-                    }
+    for (id, path, text) in &examples {
+        let chunk = Chunk::new(path.clone(), text.as_bytes(), Provenance::File);
+        let Outcome::Scanned(findings) = scanner.scan(&chunk).0 else {
+            continue;
+        };
+        for f in findings.iter().filter(|f| f.pattern_id == *id) {
+            for g in findings.iter().filter(|g| generic.contains(&g.pattern_id)) {
+                let overlap = g.line <= f.end_line
+                    && f.line <= g.end_line
+                    && (g.secret.contains(&f.secret) || f.secret.contains(&g.secret));
+                if overlap {
+                    doubles.push(format!("{id} and {}: {text:?}", g.pattern_id));
                 }
             }
         }
