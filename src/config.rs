@@ -18,7 +18,20 @@ use regex::Regex;
 use serde::Deserialize;
 
 pub use crate::pipeline::suppress::{AllowRule, Markers};
-use crate::rules::pattern::{self, Kind, Pattern, PatternSpec, Severity};
+use crate::rules::pattern::{self, Confidence, Kind, Pattern, PatternSpec, Severity};
+
+/// Compiles one `allow` regex; `at` names where it was written, for the error.
+fn allow_rule(source: &str, at: impl FnOnce() -> String) -> Result<AllowRule> {
+    let regex = Regex::new(source).map_err(|e| {
+        let first = e.to_string();
+        let first = first.lines().last().unwrap_or("invalid regex").trim();
+        anyhow!("{}: bad allow regex {source:?}: {first}", at())
+    })?;
+    Ok(AllowRule {
+        source: source.to_string(),
+        regex,
+    })
+}
 
 /// Default size above which files are skipped (and reported as skipped): 10 MB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -89,6 +102,7 @@ struct Rules {
     severity: BTreeMap<String, Severity>,
     entropy_min: Option<f64>,
     entropy: BTreeMap<String, f64>,
+    min_confidence: Option<Confidence>,
     /// User patterns with their origin (`file:line:column`).
     patterns: Vec<(PatternSpec, String)>,
     /// The `test_code` key (`None`: the built-in policy, see `rules::testcode`).
@@ -115,6 +129,9 @@ struct FileConfig {
     max_file_size: Option<Size>,
     #[serde(default)]
     entropy: EntropyConfig,
+    /// Findings below this confidence do not block (default medium).
+    #[serde(default, alias = "min-confidence")]
+    min_confidence: Option<Confidence>,
     #[serde(default)]
     markers: Markers,
     #[serde(default)]
@@ -303,19 +320,7 @@ impl Config {
             }
         }
         for source in &file.allow {
-            let regex = Regex::new(source).map_err(|e| {
-                let first = e.to_string();
-                let first = first.lines().last().unwrap_or("invalid regex").trim();
-                anyhow!(
-                    "{}: bad allow regex {source:?}: {}",
-                    at("allow", source),
-                    first
-                )
-            })?;
-            self.allow.push(AllowRule {
-                source: source.clone(),
-                regex,
-            });
+            self.allow.push(allow_rule(source, || at("allow", source))?);
         }
         if let Some(Size(n)) = file.max_file_size {
             self.max_file_size = n;
@@ -349,6 +354,7 @@ impl Config {
             severity: file.severity,
             entropy_min: file.entropy.min,
             entropy: file.entropy.patterns,
+            min_confidence: file.min_confidence,
             patterns,
             test_code: test_code_policy(file.test_code).with_context(|| at("test_code", ""))?,
         };
@@ -418,6 +424,11 @@ impl Config {
             self.enabled(p) && (self.only.is_empty() || self.only.contains(&p.spec.kind))
         });
         for p in &mut all {
+            // Below the confidence that blocks, a finding is reported but does not block.
+            let min = self.rules.min_confidence.unwrap_or(Confidence::Medium);
+            if p.confidence() < min {
+                p.spec.severity = Severity::Warning;
+            }
             if let Some(s) = self.rules.severity.get(p.id()) {
                 // An explicit severity covers the pattern's tainted matches too.
                 p.spec.severity = *s;

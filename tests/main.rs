@@ -10,6 +10,7 @@ mod cli_errors;
 mod cli_extract;
 mod cli_files;
 mod cli_fixtures;
+mod cli_generic;
 mod cli_python;
 mod cli_scan;
 mod cli_suppress;

@@ -63,3 +63,63 @@ fn pattern_ids_are_unique_across_files() {
     ids.dedup();
     assert_eq!(ids.len(), n);
 }
+
+#[test]
+fn no_provider_example_is_also_reported_by_a_generic_detector() {
+    // Issue 12's overlap rule: when a provider pattern and the generic detector (or the entropy
+    // scanner) find the same secret, only the provider's name is reported. Checked on every
+    // example of every specific secret pattern, so a new provider pattern whose secret the
+    // generic detector would double-report fails here.
+    use pyguard::pipeline::scanner::Outcome;
+    use pyguard::rules::pattern::Kind;
+    use pyguard::source::{Chunk, Provenance};
+    let patterns = pattern::load_embedded().expect("embedded patterns load");
+    let generic: Vec<String> = patterns
+        .iter()
+        .filter(|p| {
+            p.spec.tags.iter().any(|t| t == "generic")
+                || p.spec.detector.as_deref() == Some("high-entropy")
+        })
+        .map(|p| p.id().to_string())
+        .collect();
+    assert!(generic.iter().any(|id| id == "generic-secret-assignment"));
+    assert!(generic.iter().any(|id| id == "high-entropy-string"));
+    // (pattern id, example path, example text) of every specific secret pattern.
+    let examples: Vec<(String, String, String)> = patterns
+        .iter()
+        .filter(|p| p.spec.kind == Kind::Secret && !generic.iter().any(|g| g == p.id()))
+        .flat_map(|p| {
+            p.examples().iter().map(|e| {
+                let path = e
+                    .path()
+                    .map_or_else(|| p.default_example_path(), str::to_string);
+                (p.id().to_string(), path, e.text().to_string())
+            })
+        })
+        .collect();
+    assert!(examples.len() > 400, "{}", examples.len());
+    let scanner = Scanner::new(Matcher::new(patterns).unwrap());
+    let mut doubles = Vec::new();
+    for (id, path, text) in &examples {
+        let chunk = Chunk::new(path.clone(), text.as_bytes(), Provenance::File);
+        let Outcome::Scanned(findings) = scanner.scan(&chunk).0 else {
+            continue;
+        };
+        for f in findings.iter().filter(|f| f.pattern_id == *id) {
+            for g in findings.iter().filter(|g| generic.contains(&g.pattern_id)) {
+                let overlap = g.line <= f.end_line
+                    && f.line <= g.end_line
+                    && (g.secret.contains(&f.secret) || f.secret.contains(&g.secret));
+                if overlap {
+                    doubles.push(format!("{id} and {}: {text:?}", g.pattern_id));
+                }
+            }
+        }
+    }
+    assert!(
+        doubles.is_empty(),
+        "{} double report(s):\n{}",
+        doubles.len(),
+        doubles.join("\n")
+    );
+}

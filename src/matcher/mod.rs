@@ -9,8 +9,10 @@
 //! The matcher knows nothing of git, files or reports: it takes a path (for path-scoped
 //! patterns) and a byte slice, and returns byte spans. It never assumes UTF-8.
 
+pub mod assignment;
 pub mod deps;
 pub mod eol;
+pub mod highentropy;
 pub mod pypi;
 pub mod python;
 pub mod taint;
@@ -74,6 +76,11 @@ pub struct Matcher {
     whole_file: Vec<usize>,
     /// Every file pattern's globs, for one pass over a path.
     file_globs: FileGlobs,
+    /// Patterns that report a verdict of the assignment detector (`detector:
+    /// generic-password`, ...); their keywords are its prefilter.
+    assignment_patterns: Vec<(usize, assignment::Verdict)>,
+    /// Patterns that report the entropy scanner's finds (`detector: high-entropy`).
+    entropy_patterns: Vec<usize>,
     /// The day the `python-eol` validator judges end of life against (a setting, passed in).
     today: eol::Day,
 }
@@ -152,9 +159,27 @@ impl Matcher {
         let mut index = std::collections::HashMap::new();
         let mut dependency_patterns = Vec::new();
         let mut whole_file = Vec::new();
+        let mut assignment_patterns = Vec::new();
+        let mut entropy_patterns = Vec::new();
         for (i, p) in patterns.iter().enumerate() {
             if p.spec.kind == Kind::File {
                 continue;
+            }
+            match p.content_detector() {
+                Some("high-entropy") => {
+                    entropy_patterns.push(i);
+                    continue;
+                }
+                Some("generic-password") => {
+                    assignment_patterns.push((i, assignment::Verdict::Password));
+                }
+                Some("generic-secret") => {
+                    assignment_patterns.push((i, assignment::Verdict::Secret));
+                }
+                Some("generic-sample") => {
+                    assignment_patterns.push((i, assignment::Verdict::Sample));
+                }
+                _ => {}
             }
             if p.region() == Region::Dependencies {
                 dependency_patterns.push(i);
@@ -185,6 +210,8 @@ impl Matcher {
             dependency_patterns,
             whole_file,
             file_globs,
+            assignment_patterns,
+            entropy_patterns,
             today: eol::today(),
         })
     }
@@ -387,6 +414,7 @@ impl Matcher {
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
         let mut matches = self.find_files(path, bytes, &mut errors);
+        let mut detector_windows: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
         while i < windows.len() {
             let (p, start, mut end) = windows[i];
@@ -397,6 +425,10 @@ impl Matcher {
             }
             i = j;
             let pattern = &self.patterns[p];
+            if pattern.content_detector().is_some() {
+                detector_windows.push(start..end);
+                continue;
+            }
             let re = match pattern.regex() {
                 Ok(re) => re,
                 Err(e) => {
@@ -455,10 +487,94 @@ impl Matcher {
                 }
             }
         }
+        self.assignment_matches(path, bytes, detector_windows, &mut matches);
+        self.entropy_matches(path, bytes, focus, &mut matches);
         matches.sort_by_key(|m| (m.secret.start, m.pattern));
         matches.dedup();
         self.drop_generic_overlaps(&mut matches);
         (matches, errors)
+    }
+
+    /// Runs the assignment detector once over the lines its patterns' keywords selected, and
+    /// reports each verdict under the pattern that names it.
+    fn assignment_matches(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        mut windows: Vec<Range<usize>>,
+        matches: &mut Vec<Match>,
+    ) {
+        if windows.is_empty() {
+            return;
+        }
+        windows.sort_by_key(|r| r.start);
+        let kind = assignment::FileKind::of(path);
+        let mut hits = Vec::new();
+        let mut done = 0;
+        for w in windows {
+            let mut start = w.start.max(done);
+            while start < w.end {
+                let end = memchr::memchr(b'\n', &bytes[start..w.end]).map_or(w.end, |i| start + i);
+                let line = &bytes[start..end];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                assignment::scan_line(kind, line, start, &mut hits);
+                start = end + 1;
+            }
+            done = done.max(w.end);
+        }
+        for hit in hits {
+            let Some(&(p, _)) = self
+                .assignment_patterns
+                .iter()
+                .find(|(p, v)| *v == hit.verdict && self.patterns[*p].applies_to(path))
+            else {
+                continue;
+            };
+            let pattern = &self.patterns[p];
+            if pattern
+                .spec
+                .min_entropy
+                .is_some_and(|min| entropy::shannon(&bytes[hit.secret.clone()]) < min)
+            {
+                continue;
+            }
+            matches.push(Match {
+                pattern: p,
+                span: hit.span,
+                secret: hit.secret,
+                tainted: false,
+                evidence: Vec::new(),
+            });
+        }
+    }
+
+    /// Runs the entropy scanner over the focused lines (or the whole content).
+    fn entropy_matches(
+        &self,
+        path: &str,
+        bytes: &[u8],
+        focus: Option<&[Range<usize>]>,
+        matches: &mut Vec<Match>,
+    ) {
+        let Some(&p) = self
+            .entropy_patterns
+            .iter()
+            .find(|&&p| self.patterns[p].applies_to(path))
+        else {
+            return;
+        };
+        if !highentropy::applies_to(path) {
+            return;
+        }
+        for secret in highentropy::scan(bytes, focus) {
+            matches.push(Match {
+                pattern: p,
+                span: secret.clone(),
+                secret,
+                tainted: false,
+                evidence: Vec::new(),
+            });
+        }
     }
 }
 
@@ -562,6 +678,21 @@ impl Matcher {
     /// A generic detector's match yields to a specific pattern's match on the same secret:
     /// one secret, one finding, under its most precise name.
     fn drop_generic_overlaps(&self, matches: &mut Vec<Match>) {
+        // The entropy scanner's find yields to any other name for the same secret.
+        if !self.entropy_patterns.is_empty() {
+            let is_entropy = |m: &Match| self.entropy_patterns.contains(&m.pattern);
+            let named: Vec<Range<usize>> = matches
+                .iter()
+                .filter(|m| !is_entropy(m))
+                .map(|m| m.secret.clone())
+                .collect();
+            matches.retain(|m| {
+                !is_entropy(m)
+                    || !named
+                        .iter()
+                        .any(|s| s.start < m.secret.end && m.secret.start < s.end)
+            });
+        }
         let is_generic = |m: &Match| {
             self.patterns[m.pattern]
                 .spec

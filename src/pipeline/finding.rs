@@ -12,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::matcher::{Match, Matcher};
-use crate::rules::pattern::{Kind, Severity};
+use crate::rules::pattern::{Confidence, Kind, Severity};
 use crate::source::{Chunk, Provenance};
 
 /// The longest snippet kept for a report, in characters; longer lines are cut around the hit.
@@ -29,6 +29,8 @@ pub struct Finding {
     pub kind: Kind,
     /// Error blocks, warning reports.
     pub severity: Severity,
+    /// How sure the finding is (see [`Confidence`]).
+    pub confidence: Confidence,
     /// File path.
     pub path: String,
     /// The part of the file the finding is in (`cell 3`, `data.token`), when the content was
@@ -302,6 +304,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             pattern_name,
             kind: pattern.kind,
             severity: full.severity_at(&chunk.path, m.tainted),
+            confidence: full.confidence(),
             path: chunk.path.clone(),
             extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,
@@ -344,6 +347,7 @@ pub fn file_finding(
         pattern_name: pattern.name.clone(),
         kind: pattern.kind,
         severity: pattern.severity,
+        confidence: pattern.confidence.unwrap_or(Confidence::High),
         path: path.to_string(),
         extract: None,
         line,

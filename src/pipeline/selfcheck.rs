@@ -8,7 +8,7 @@
 
 use super::pathset;
 use super::scanner::{Outcome, Scanner};
-use crate::rules::pattern::{self, Example, Pattern};
+use crate::rules::pattern::{self, Example, Kind, Pattern};
 use crate::source::{Chunk, Provenance};
 
 /// Every failure of the patterns of `scanner`, one line each (empty: all good).
@@ -20,7 +20,7 @@ pub fn self_check(scanner: &Scanner) -> Vec<String> {
         let path = example
             .path()
             .map_or_else(|| pattern.default_example_path(), str::to_string);
-        let findings = if pattern.spec.detector.is_some() {
+        let findings = if pattern.spec.kind == Kind::File && pattern.spec.detector.is_some() {
             pathset::check_paths(matcher.patterns(), [path.as_str()], &Provenance::File).findings
         } else {
             let chunk = Chunk::new(path, example.text().as_bytes(), Provenance::File);

@@ -664,6 +664,7 @@ mod tests {
             pattern_name: id.into(),
             kind,
             severity: Severity::Error,
+            confidence: crate::rules::pattern::Confidence::High,
             path: "a.py".into(),
             extract: None,
             line,

@@ -125,8 +125,8 @@ fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
     };
     writeln!(
         out,
-        "{style}{}[{}]{style:#} {BOLD}{}{BOLD:#}",
-        f.severity, f.pattern_id, f.pattern_name
+        "{style}{}[{}]{style:#} {BOLD}{}{BOLD:#} {DIM}({} confidence){DIM:#}",
+        f.severity, f.pattern_id, f.pattern_name, f.confidence
     )?;
     writeln!(
         out,

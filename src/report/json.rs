@@ -65,6 +65,7 @@ pub fn finding(f: &Finding, opts: Options) -> Value {
         "pattern_name": f.pattern_name,
         "kind": f.kind,
         "severity": f.severity,
+        "confidence": f.confidence,
         "path": f.path,
         "line": f.line,
         "column": f.column,

@@ -123,6 +123,7 @@ fn result(f: &Finding, index: usize, opts: Options) -> Value {
             },
         }}],
         "partialFingerprints": {"pyguard/v1": f.fingerprint},
+        "properties": {"confidence": f.confidence},
     });
     // The same secret's other places (history): related locations, each with its commit.
     let related: Vec<Value> = f

@@ -3,6 +3,8 @@
 //! nothing of files, git, scanning or reports.
 
 pub mod entropy;
+pub mod keyname;
+pub mod literal;
 pub mod pattern;
 pub mod placeholder;
 pub mod testcode;

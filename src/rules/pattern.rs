@@ -63,6 +63,32 @@ impl fmt::Display for Severity {
     }
 }
 
+/// How sure a finding is: high for a provider prefix with a checksum or structure, medium
+/// for a provider shape or a secret-named key in context, low for randomness alone or a
+/// hand-typed sample. The hook blocks at `min-confidence` (medium by default) and above.
+#[derive(
+    Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Randomness alone, or a sample.
+    Low,
+    /// A provider shape in context, or a secret-named key holding a literal.
+    Medium,
+    /// A provider prefix with a checksum or a decodable structure.
+    High,
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        })
+    }
+}
+
 /// Which part of a file a pattern's matches count in.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -149,6 +175,10 @@ pub struct PatternSpec {
     pub kind: Kind,
     /// Error blocks, warning reports.
     pub severity: Severity,
+    /// How sure a match is; when absent, derived from the pattern's form (see
+    /// [`Pattern::confidence`]).
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
     /// Keywords for the prefilter, matched ASCII case-insensitively. May be empty when `paths`
     /// is given (the path is then the prefilter); unused by `kind: file` patterns.
     #[serde(default)]
@@ -169,8 +199,10 @@ pub struct PatternSpec {
     /// Globs of paths the pattern never applies to, even when `paths` match (`.env.example`).
     #[serde(default)]
     pub exclude_paths: Vec<String>,
-    /// For `kind: file`: a built-in detector that judges the whole set of paths of a scan or
-    /// commit (`virtualenv`, `compiled-python`) instead of one file; see `pipeline::pathset`.
+    /// A built-in detector instead of a regex. For `kind: file`: one that judges the whole set
+    /// of paths of a scan or commit (`virtualenv`, `compiled-python`; see `pipeline::pathset`).
+    /// For `kind: secret`: one that judges content (`generic-password`, `generic-secret`,
+    /// `generic-sample` from `matcher::assignment`, `high-entropy` from `matcher::highentropy`).
     #[serde(default)]
     pub detector: Option<String>,
     /// Where matches count (default `any`; the built-in unsafe-Python patterns say `code`).
@@ -404,6 +436,45 @@ impl Pattern {
         self.spec.kind == Kind::File && self.spec.detector.is_none()
     }
 
+    /// The content detector this pattern names, if any (see [`CONTENT_DETECTORS`]).
+    #[must_use]
+    pub fn content_detector(&self) -> Option<&str> {
+        match self.spec.kind {
+            Kind::File => None,
+            _ => self.spec.detector.as_deref(),
+        }
+    }
+
+    /// How sure this pattern's matches are: as written, or derived from its form: a validator
+    /// that checks a checksum or structure, or a regex that starts with a literal prefix of
+    /// four or more characters, is high; a detector of randomness alone is low; the rest
+    /// (keywords in context) medium.
+    #[must_use]
+    pub fn confidence(&self) -> Confidence {
+        if let Some(c) = self.spec.confidence {
+            return c;
+        }
+        if self.spec.kind != Kind::Secret {
+            return Confidence::High;
+        }
+        match self.spec.detector.as_deref() {
+            Some("high-entropy" | "generic-sample") => return Confidence::Low,
+            Some(_) => return Confidence::Medium,
+            None => {}
+        }
+        if self.validator.is_some_and(|v| v != Validator::Generic) {
+            return Confidence::High;
+        }
+        if self.spec.tags.iter().any(|t| t == "generic") {
+            return Confidence::Medium;
+        }
+        if literal_prefix_len(&self.spec.regex) >= 4 {
+            Confidence::High
+        } else {
+            Confidence::Medium
+        }
+    }
+
     /// Where this pattern's matches count.
     #[must_use]
     pub fn region(&self) -> Region {
@@ -471,6 +542,45 @@ pub fn glob_matches(set: &GlobSet, need_full: bool, path: &str) -> bool {
 
 /// The detectors a `kind: file` pattern may name (see `pipeline::pathset`).
 pub const DETECTORS: &[&str] = &["virtualenv", "compiled-python"];
+
+/// The detectors a `kind: secret` pattern may name instead of a regex (see `matcher`).
+pub const CONTENT_DETECTORS: &[&str] = &[
+    "generic-password",
+    "generic-secret",
+    "generic-sample",
+    "high-entropy",
+];
+
+/// The length of the literal text a regex's secret starts with (`ghp_` in
+/// `\b(ghp_[A-Za-z0-9]{36})`): flags, anchors, word boundaries and the opening of the
+/// capture group are skipped; any other syntax ends the prefix.
+fn literal_prefix_len(regex: &str) -> usize {
+    let mut rest = regex;
+    loop {
+        let before = rest.len();
+        for skip in [
+            "(?i)",
+            "(?m)",
+            "(?-i)",
+            "(?x)",
+            "\\b",
+            "^",
+            "(?:",
+            "(?P<secret>",
+            "(",
+        ] {
+            if let Some(r) = rest.strip_prefix(skip) {
+                rest = r;
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    rest.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .count()
+}
 
 /// Compiles an auxiliary regex once. Patterns are validated with these regexes compiled, so a
 /// failure here is a bug in validation; it then behaves as if the option were absent.
@@ -705,20 +815,26 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
             _ => {}
         }
     } else {
-        if spec.regex.is_empty() {
-            problems.push("regex is missing".to_string());
+        match &spec.detector {
+            Some(d) if !CONTENT_DETECTORS.contains(&d.as_str()) => problems.push(format!(
+                "unknown detector {d:?} (known: {})",
+                CONTENT_DETECTORS.join(", ")
+            )),
+            Some(_) if !spec.regex.is_empty() => {
+                problems.push("a detector pattern takes no regex: the detector decides".into());
+            }
+            None if spec.regex.is_empty() => problems.push("regex is missing".to_string()),
+            _ => {}
         }
         if spec.keywords.is_empty()
             && spec.paths.is_empty()
             && spec.region != Some(Region::Dependencies)
+            && spec.detector.as_deref() != Some("high-entropy")
         {
             problems.push(
                 "needs at least one keyword for the prefilter (or path globs to narrow it)"
                     .to_string(),
             );
-        }
-        if spec.detector.is_some() {
-            problems.push("only file patterns take a detector".to_string());
         }
     }
     problems
@@ -786,8 +902,10 @@ pub fn static_problems(patterns: &[Pattern]) -> Vec<String> {
                 .into_iter()
                 .map(|e| format!("{}: {e}", p.id())),
         );
-        if let Err(e) = p.regex() {
-            failures.push(format!("{e:#}"));
+        if p.content_detector().is_none() {
+            if let Err(e) = p.regex() {
+                failures.push(format!("{e:#}"));
+            }
         }
         // Built-in patterns compile their other regexes on first use: check them here.
         let mut problems = Vec::new();
@@ -917,7 +1035,10 @@ patterns:
         assert!(err.contains("takes no paths"), "{err}");
         let on_secret = GOOD.replace("kind: secret", "kind: secret\n    detector: virtualenv");
         let err = format!("{:#}", parse_file("t.yaml", &on_secret).unwrap_err());
-        assert!(err.contains("only file patterns"), "{err}");
+        assert!(
+            err.contains("unknown detector") && err.contains("generic-password"),
+            "{err}"
+        );
     }
 
     #[test]

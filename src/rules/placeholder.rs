@@ -48,6 +48,13 @@ const PLACEHOLDER_WORDS: &[&str] = &[
 /// Whether `value` is a placeholder or template rather than a secret.
 #[must_use]
 pub fn is_placeholder(value: &[u8]) -> bool {
+    is_stand_in(value) || has_typed_run(value)
+}
+
+/// Whether `value` is a stand-in by its words or shape (`changeme`, `<token>`, `${X}`,
+/// `xxxxxxxx`), leaving aside hand-typed runs such as `abcdef123456`.
+#[must_use]
+pub fn is_stand_in(value: &[u8]) -> bool {
     let lower = value.to_ascii_lowercase();
     if PLACEHOLDER_WORDS
         .iter()
@@ -69,6 +76,14 @@ pub fn is_placeholder(value: &[u8]) -> bool {
     {
         return true;
     }
+    false
+}
+
+/// Whether `value` holds a run typed by hand (`123456`, `abcdef`, seven ascending letters):
+/// the mark of a made-up sample rather than a generated secret.
+#[must_use]
+pub fn has_typed_run(value: &[u8]) -> bool {
+    let lower = value.to_ascii_lowercase();
     let sequences: [&[u8]; 2] = [b"01234567890", b"abcdefghijklmnopqrstuvwxyz"];
     if lower.len() >= 6
         && sequences
@@ -79,9 +94,14 @@ pub fn is_placeholder(value: &[u8]) -> bool {
     }
     // A typed-out run such as `bcdefghij` inside a longer value marks a hand-made test value;
     // seven ascending letters occur in a random base62 string about once in 10^11.
+    // Interleaved runs (`a1b2c3d4`) likewise.
     lower
         .windows(7)
         .any(|w| w.windows(2).all(|p| p[0].checked_add(1) == Some(p[1])))
+        || lower.windows(8).any(|w| {
+            (0..6).all(|i| w[i].checked_add(1) == Some(w[i + 2]))
+                && w[0].is_ascii_alphabetic() != w[1].is_ascii_alphabetic()
+        })
 }
 
 /// Whether a value assigned to a secret-like name is plainly not a secret: an identifier,
@@ -188,9 +208,10 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
     is_uuid(text) || is_hex_digest(text)
 }
 
-/// A stored password hash (Django's `algorithm$iterations$salt$hash`, crypt's `$2b$`,
+/// Whether `text` is a stored password hash (Django's `algorithm$iterations$salt$hash`, crypt's `$2b$`,
 /// `$argon2id$`, ...): sensitive, but not a credential anyone can log in with.
-fn is_password_hash(text: &str) -> bool {
+#[must_use]
+pub fn is_password_hash(text: &str) -> bool {
     const SCHEMES: &[&str] = &[
         "pbkdf2_sha256$",
         "pbkdf2_sha1$",
@@ -211,9 +232,10 @@ fn is_password_hash(text: &str) -> bool {
     SCHEMES.iter().any(|s| text.starts_with(s))
 }
 
-/// A value shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
+/// Whether `value` is shaped like a checksummed token (GitHub's, npm's) whose checksum is wrong: a made-up
 /// or mistyped token, which the specific pattern already declined to report.
-fn is_failed_checksum_token(value: &[u8]) -> bool {
+#[must_use]
+pub fn is_failed_checksum_token(value: &[u8]) -> bool {
     const PREFIXES: &[&[u8]] = &[b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
     value.len() == 40
         && PREFIXES.iter().any(|p| value.starts_with(p))
@@ -221,7 +243,9 @@ fn is_failed_checksum_token(value: &[u8]) -> bool {
         && !super::validate::Validator::GithubChecksum.check(value)
 }
 
-fn is_uuid(text: &str) -> bool {
+/// Whether `text` is a UUID in its 8-4-4-4-12 hex form.
+#[must_use]
+pub fn is_uuid(text: &str) -> bool {
     let b = text.as_bytes();
     b.len() == 36
         && b.iter().enumerate().all(|(i, c)| {

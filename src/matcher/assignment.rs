@@ -1,0 +1,825 @@
+//! The generic credential detector: finds a secret-named key holding a literal, in the forms
+//! people commit: Python assignments, keyword arguments, parameter defaults and dict literals,
+//! `.env` and shell (`export`, `--password=x`, `--password x`, `curl -u user:pass`), Dockerfile
+//! `ENV`/`ARG`, compose lists, YAML, JSON, TOML, INI, `.properties`, XML elements and attributes,
+//! HCL, HTTP `Authorization` headers, URLs with `user:password@` and connection strings
+//! (`Password=...;`).
+//!
+//! It reads one line at a time and knows only the file's kind (source code or not, a sample
+//! path or not); the key-name and value models it applies live in `rules::keyname` and
+//! `rules::literal`. The keyword prefilter runs before it (the patterns that name this detector
+//! carry the keywords), so lines without a secret word never reach it.
+
+use std::ops::Range;
+
+use crate::rules::keyname::{self, KeyClass};
+use crate::rules::literal::{self, Strength};
+use crate::rules::validate;
+
+/// What the detector decided about one key and value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// A password-named key holding a literal (`generic-password`).
+    Password,
+    /// Another secret-named key holding a credential-shaped literal
+    /// (`generic-secret-assignment`).
+    Secret,
+    /// A sample: in a test, fixture or documentation file, or a hand-typed value
+    /// (`generic-secret-sample`, a warning).
+    Sample,
+}
+
+/// One credential found on a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// What it is.
+    pub verdict: Verdict,
+    /// From the key to the end of the value.
+    pub span: Range<usize>,
+    /// The value.
+    pub secret: Range<usize>,
+}
+
+/// What the detector needs to know about the file a line is in.
+#[derive(Clone, Copy, Debug)]
+pub struct FileKind {
+    /// Source code: an unquoted right-hand side is an expression, not a literal.
+    pub code: bool,
+    /// Tests, fixtures, examples, documentation: findings are samples.
+    pub sample: bool,
+    /// A `.netrc`, where `password x` separated by a blank is the form.
+    pub netrc: bool,
+}
+
+impl FileKind {
+    /// The kind of the file at `path`.
+    #[must_use]
+    pub fn of(path: &str) -> Self {
+        const CODE: &[&str] = &[
+            "py", "pyi", "pyw", "js", "mjs", "cjs", "jsx", "ts", "tsx", "go", "java", "kt", "kts",
+            "scala", "rb", "php", "cs", "c", "cc", "cpp", "h", "hpp", "rs", "swift", "m", "dart",
+            "lua", "pl", "groovy", "gradle", "r", "jl", "ex", "exs", "erl", "clj", "tf", "hcl",
+            "vue", "svelte",
+        ];
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        FileKind {
+            code: CODE.contains(&ext.as_str()),
+            sample: literal::is_sample_path(path),
+            netrc: name == ".netrc" || name == "_netrc",
+        }
+    }
+}
+
+/// Lines longer than this are minified code or data: not read.
+const MAX_LINE: usize = 1000;
+
+fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.'
+}
+
+/// A cheap test before the key-name model: the name holds a secret word at all.
+fn may_be_secret_name(name: &[u8]) -> bool {
+    const STEMS: &[&[u8]] = &[
+        b"pass", b"pwd", b"pw", b"secret", b"token", b"key", b"auth", b"cred", b"access",
+    ];
+    let lower = name.to_ascii_lowercase();
+    STEMS
+        .iter()
+        .any(|s| memchr::memmem::find(&lower, s).is_some())
+}
+
+/// Finds the credentials on `line` (without its line break), which starts at byte `base` of
+/// the content; pushes them to `out`.
+pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    let n = line.len();
+    // Minified code and data, not configuration.
+    if n > MAX_LINE {
+        return;
+    }
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < n {
+        let b = line[i];
+        // Track string state so that a key inside a string literal of source code is judged
+        // as data (`"Server=x;Password=y"`), not as an assignment.
+        if b == b'"' || b == b'\'' || b == b'`' {
+            match quote {
+                Some(q) if q == b && (i == 0 || line[i - 1] != b'\\') => quote = None,
+                None => quote = Some(b),
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let starts_name = (b.is_ascii_alphabetic() || b == b'_')
+            && (i == 0 || !(line[i - 1].is_ascii_alphanumeric() || line[i - 1] == b'_'));
+        if !starts_name {
+            i += 1;
+            continue;
+        }
+        let ks = i;
+        while i < n && is_name_byte(line[i]) {
+            i += 1;
+        }
+        let mut ke = i;
+        while ke > ks && matches!(line[ke - 1], b'.' | b'-') {
+            ke -= 1;
+        }
+        let name = &line[ks..ke];
+        if !may_be_secret_name(name) {
+            continue;
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower == b"authorization" || lower == b"proxy-authorization" {
+            if let Some(end) = authorization(kind, line, ke, base, ks, out) {
+                i = end;
+            }
+            continue;
+        }
+        if (lower == b"u" || lower == b"user") && ks >= 1 && line[ks - 1] == b'-' {
+            continue;
+        }
+        let Some(class) = keyname::classify(name) else {
+            continue;
+        };
+        if let Some(end) = assignment(kind, line, (ks, ke), class, quote, base, out) {
+            i = end;
+            // The value's closing quote was consumed with it.
+            quote = None;
+        }
+    }
+    user_password_flag(kind, line, base, out);
+    url_credentials(kind, line, base, out);
+}
+
+/// Parses what follows the key `line[ks..ke]`: a separator and a value. Returns where the value
+/// ends when it found one.
+#[allow(clippy::too_many_lines)]
+fn assignment(
+    kind: FileKind,
+    line: &[u8],
+    (ks, ke): (usize, usize),
+    class: KeyClass,
+    in_string: Option<u8>,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let n = line.len();
+    let before = ks.checked_sub(1).map(|k| line[k]);
+    let mut j = ke;
+    let mut key_quoted = false;
+    // The closing quote of a quoted key (`"password":`), or `]` of `ENV['X']`-like access.
+    if j < n && (line[j] == b'"' || line[j] == b'\'') && before == Some(line[j]) {
+        j += 1;
+        key_quoted = true;
+    }
+    let xml_element = before == Some(b'<');
+    let flag = ks >= 2 && line[ks - 1] == b'-';
+    let spaces_before = skip_blanks(line, j);
+    let had_space = spaces_before > j;
+    j = spaces_before;
+    if j >= n {
+        return None;
+    }
+    // The separator.
+    let next = line.get(j + 1).copied();
+    let sep: &[u8] = if line[j..].starts_with(b":=") || line[j..].starts_with(b"=>") {
+        &line[j..j + 2]
+    } else if (line[j] == b'=' && next != Some(b'='))
+        || (line[j] == b':' && next != Some(b':'))
+        || (line[j] == b'>' && xml_element)
+    {
+        &line[j..=j]
+    } else if had_space {
+        &[]
+    } else {
+        return None;
+    };
+    // Inside a string of source code only `Key=value` counts (connection strings).
+    let in_code_string = kind.code && in_string.is_some() && !key_quoted;
+    if in_code_string && (sep != b"=" || had_space) {
+        return None;
+    }
+    let loose = sep.is_empty();
+    j += sep.len();
+    if !loose {
+        j = skip_blanks(line, j);
+    }
+    if j >= n {
+        return None;
+    }
+    // `password: str = "x"`: a type annotation before the value.
+    if sep == b":" && kind.code {
+        let t = j + line[j..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_.[]| ".contains(b))
+            .count();
+        if t > j && line.get(t) == Some(&b'=') && line.get(t + 1) != Some(&b'=') {
+            j = skip_blanks(line, t + 1);
+        }
+    }
+    let (value, quoted, end) = read_value(line, j, kind.code && !in_code_string)?;
+    if value.is_empty() {
+        return None;
+    }
+    let raw = &line[value.clone()];
+    // A loose separator (blanks only) is a flag's value, a Dockerfile ENV, a .netrc entry or
+    // a key followed by its value in prose; only the first three take a weak password.
+    let mut class = class;
+    if loose {
+        let line_start = &line[..ks];
+        let trimmed = line_start.trim_ascii_start();
+        let directive = trimmed.starts_with(b"ENV ") || trimmed.starts_with(b"ARG ");
+        if kind.code && !quoted {
+            return None;
+        }
+        // Groovy and Gradle call with a blank: `password 'x'`.
+        if !(flag || directive || kind.netrc || kind.code && quoted) {
+            class = KeyClass::Key;
+        }
+    }
+    // A YAML or INI value followed by more words is prose (`password: Enter your password`).
+    if !quoted && sep == b":" {
+        let rest = line[end..].trim_ascii_start();
+        if !rest.is_empty() && !rest.starts_with(b"#") {
+            return None;
+        }
+    }
+    let code = kind.code && !in_code_string;
+    // A docker `auth` entry or a Basic credential: base64 of `user:password`, judged decoded.
+    if class != KeyClass::Password && decoded_user_password(kind, raw, ks, &value, base, out) {
+        return Some(end);
+    }
+    let strength = literal::judge(class, raw, quoted, code)?;
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    Some(end)
+}
+
+/// Reads a value at `line[j..]`: a quoted string (with an optional `r`/`b`/`u` prefix, or
+/// `&quot;`-escaped in XML), or an unquoted token. Returns the value's range, whether it was
+/// quoted, and where parsing stops. In source code (`code`) an f-string is a template.
+#[allow(clippy::many_single_char_names)]
+fn read_value(line: &[u8], mut j: usize, code: bool) -> Option<(Range<usize>, bool, usize)> {
+    let n = line.len();
+    if j >= n {
+        return None;
+    }
+    // String prefixes.
+    let mut k = j;
+    while k < n && k < j + 2 && b"rRbBuUfF".contains(&line[k]) {
+        k += 1;
+    }
+    if k > j && k < n && b"\"'".contains(&line[k]) {
+        if code && line[j..k].iter().any(|b| b.eq_ignore_ascii_case(&b'f')) {
+            return None;
+        }
+        j = k;
+    }
+    if line[j..].starts_with(b"&quot;") {
+        let s = j + 6;
+        let e = s + memchr::memmem::find(&line[s..], b"&quot;")?;
+        return Some((s..e, true, e + 6));
+    }
+    let q = line[j];
+    if q == b'"' || q == b'\'' || q == b'`' {
+        let s = j + 1;
+        let mut e = s;
+        while e < n {
+            if line[e] == b'\\' {
+                e += 2;
+                continue;
+            }
+            if line[e] == q {
+                return Some((s..e, true, e + 1));
+            }
+            e += 1;
+        }
+        return None;
+    }
+    let s = j;
+    let mut e = s;
+    while e < n && !line[e].is_ascii_whitespace() && !b",;\"'<>)]}`".contains(&line[e]) {
+        e += 1;
+    }
+    Some((s..e, false, e))
+}
+
+fn skip_blanks(line: &[u8], mut j: usize) -> usize {
+    while j < line.len() && (line[j] == b' ' || line[j] == b'\t') {
+        j += 1;
+    }
+    j
+}
+
+/// `Authorization: Bearer x`, `Basic base64`, `Token x` after the header name ending at `ke`.
+fn authorization(
+    kind: FileKind,
+    line: &[u8],
+    ke: usize,
+    base: usize,
+    ks: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let mut j = ke;
+    if j < line.len() && b"\"'".contains(&line[j]) {
+        j += 1;
+    }
+    j = skip_blanks(line, j);
+    if j >= line.len() || !b":=".contains(&line[j]) {
+        return None;
+    }
+    j = skip_blanks(line, j + 1);
+    if j < line.len() && b"\"'".contains(&line[j]) {
+        j += 1;
+    }
+    let scheme_end = j + line[j..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphabetic())
+        .count();
+    let scheme = line[j..scheme_end].to_ascii_lowercase();
+    let s = skip_blanks(line, scheme_end);
+    if s == scheme_end {
+        return None;
+    }
+    let e = s + line[s..]
+        .iter()
+        .take_while(|b| !b.is_ascii_whitespace() && !b"\"'`,;<>)]}\\".contains(b))
+        .count();
+    if e == s {
+        return None;
+    }
+    let value = s..e;
+    let raw = &line[value.clone()];
+    match scheme.as_slice() {
+        b"basic" => {
+            decoded_user_password(kind, raw, ks, &value, base, out);
+        }
+        b"bearer" | b"token" | b"bot" => {
+            if literal::judge(KeyClass::Secret, raw, true, false).is_some() {
+                let verdict = if kind.sample || placeholderish(raw) {
+                    Verdict::Sample
+                } else {
+                    Verdict::Secret
+                };
+                out.push(Hit {
+                    verdict,
+                    span: base + ks..base + e,
+                    secret: base + s..base + e,
+                });
+            }
+        }
+        _ => return None,
+    }
+    Some(e)
+}
+
+/// The verdict for a credential: a sample in a sample file or when the value is one.
+fn sample_or(kind: FileKind, strength: Strength, verdict: Verdict) -> Verdict {
+    if kind.sample || strength == Strength::Sample {
+        Verdict::Sample
+    } else {
+        verdict
+    }
+}
+
+fn placeholderish(raw: &[u8]) -> bool {
+    crate::rules::placeholder::has_typed_run(raw)
+}
+
+/// A base64 `user:password` (HTTP Basic, docker `auths`): reports the encoded value when the
+/// decoded password is one. Returns whether it reported.
+fn decoded_user_password(
+    kind: FileKind,
+    raw: &[u8],
+    ks: usize,
+    value: &Range<usize>,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> bool {
+    if raw.len() < 8 {
+        return false;
+    }
+    let Some(decoded) = validate::base64_decode(raw) else {
+        return false;
+    };
+    let Some(colon) = memchr::memchr(b':', &decoded) else {
+        return false;
+    };
+    let (user, pass) = (&decoded[..colon], &decoded[colon + 1..]);
+    if user.is_empty()
+        || user.len() > 100
+        || !user.iter().all(u8::is_ascii_graphic)
+        || !pass.iter().all(u8::is_ascii_graphic)
+    {
+        return false;
+    }
+    let Some(strength) = literal::judge(KeyClass::Password, pass, true, false) else {
+        return false;
+    };
+    let verdict = if kind.sample || strength == Strength::Sample {
+        Verdict::Sample
+    } else {
+        Verdict::Password
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    true
+}
+
+/// `curl -u user:password`, `--user user:password`, `--user=user:password`, and
+/// `-u user -p password` (psexec, mysql).
+fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    if memchr::memmem::find(line, b" -u ").is_some() {
+        if let Some(at) = memchr::memmem::find(line, b" -p ") {
+            let s = skip_blanks(line, at + 4);
+            let e = s + line[s..]
+                .iter()
+                .take_while(|b| !b.is_ascii_whitespace() && !b"\"'".contains(b))
+                .count();
+            if e > s {
+                if let Some(strength) = literal::judge(KeyClass::Password, &line[s..e], true, false)
+                {
+                    out.push(Hit {
+                        verdict: sample_or(kind, strength, Verdict::Password),
+                        span: base + at + 1..base + e,
+                        secret: base + s..base + e,
+                    });
+                }
+            }
+        }
+    }
+    for flag in [&b" -u "[..], b" --user ", b" --user=", b" -u'", b" -u\""] {
+        let mut from = 0;
+        while let Some(at) = memchr::memmem::find(&line[from..], flag) {
+            let mut s = skip_blanks(line, from + at + flag.len());
+            if flag.ends_with(b"'") || flag.ends_with(b"\"") {
+                s = from + at + flag.len();
+            } else if s < line.len() && b"\"'".contains(&line[s]) {
+                s += 1;
+            }
+            from += at + flag.len();
+            let e = s + line[s..]
+                .iter()
+                .take_while(|b| !b.is_ascii_whitespace() && !b"\"'".contains(b))
+                .count();
+            let token = &line[s..e];
+            let Some(colon) = memchr::memchr(b':', token) else {
+                continue;
+            };
+            let pass = s + colon + 1..e;
+            if colon == 0 || pass.is_empty() {
+                continue;
+            }
+            if let Some(strength) =
+                literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+            {
+                let verdict = if kind.sample || strength == Strength::Sample {
+                    Verdict::Sample
+                } else {
+                    Verdict::Password
+                };
+                out.push(Hit {
+                    verdict,
+                    span: base + s..base + e,
+                    secret: base + pass.start..base + pass.end,
+                });
+            }
+        }
+    }
+}
+
+/// `scheme://user:password@host`: weak passwords too (the URL patterns take the strong ones
+/// under their own names; this one yields to them).
+fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&line[from..], b"://") {
+        let s = from + at + 3;
+        from = s;
+        let end = s + line[s..]
+            .iter()
+            .take_while(|b| !b.is_ascii_whitespace() && !b"/\"'`<>()[]{},;".contains(b))
+            .count();
+        let authority = &line[s..end];
+        let Some(atsign) = memchr::memrchr(b'@', authority) else {
+            continue;
+        };
+        let userinfo = &authority[..atsign];
+        let Some(colon) = memchr::memchr(b':', userinfo) else {
+            continue;
+        };
+        if colon == 0 || colon + 1 >= userinfo.len() || atsign + 1 >= authority.len() {
+            continue;
+        }
+        let pass = s + colon + 1..s + atsign;
+        if let Some(strength) = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+        {
+            let verdict = if kind.sample || strength == Strength::Sample {
+                Verdict::Sample
+            } else {
+                Verdict::Password
+            };
+            out.push(Hit {
+                verdict,
+                span: base + s..base + end,
+                secret: base + pass.start..base + pass.end,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verdicts and values found in `text` scanned as the file `path`.
+    fn found(path: &str, text: &str) -> Vec<(Verdict, String)> {
+        let mut out = Vec::new();
+        scan_line(FileKind::of(path), text.as_bytes(), 0, &mut out);
+        out.into_iter()
+            .map(|h| (h.verdict, text[h.secret].to_string()))
+            .collect()
+    }
+
+    fn one(path: &str, text: &str, verdict: Verdict, value: &str) {
+        assert_eq!(
+            found(path, text),
+            [(verdict, value.to_string())],
+            "{path}: {text}"
+        );
+    }
+
+    fn none(path: &str, text: &str) {
+        assert_eq!(found(path, text), [], "{path}: {text}");
+    }
+
+    // Values are split so that this file does not trip the project's own scan.
+    const PW: &str = concat!("Fq3E9gAM", "cM06RECaQqtk");
+    const TOKEN: &str = concat!("Zx81kQ0pLm3n", "B7vC2xR9tY4u");
+
+    #[test]
+    fn python_assignments_keywords_defaults_and_dicts() {
+        one(
+            "settings.py",
+            "PASSWORD = \"hunter2\"",
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "app.py",
+            &format!("api_key = '{TOKEN}'"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.py",
+            "connect(host=h, password=\"s3cr3tPw\")",
+            Verdict::Password,
+            "s3cr3tPw",
+        );
+        one(
+            "app.py",
+            "def login(user, password='s3cr3tPw'):", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "s3cr3tPw",
+        );
+        one(
+            "app.py",
+            &format!("cfg = {{\"client_secret\": \"{TOKEN}\"}}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.py",
+            "db_password: str = \"s3cr3tPw\"",
+            Verdict::Password,
+            "s3cr3tPw",
+        );
+        none("app.py", "password = os.environ[\"DB_PASSWORD\"]");
+        none("app.py", "password = get_password()");
+        none("app.py", "if password == \"s3cr3tPw\":");
+        none("app.py", "password = f\"{prefix}-pw\"");
+        none("app.py", "token = self.token");
+        none("app.py", "help=\"the password: must be set\"");
+        none("app.py", "password = \"changeme\"");
+    }
+
+    #[test]
+    fn env_shell_docker_and_compose() {
+        one(".env", "DB_PASSWORD=hunter2", Verdict::Password, "hunter2"); // pyguard: allow[generic-password]
+        one(
+            ".env",
+            "DB_PASSWORD=Zq!9#vLm2@pX7&wR4tB", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "Zq!9#vLm2@pX7&wR4tB",
+        );
+        one(
+            ".env",
+            &format!("SECRET_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "deploy.sh",
+            &format!("export API_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "Dockerfile",
+            &format!("ENV SECRET_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "Dockerfile",
+            &format!("ENV SECRET_KEY {TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "compose.yaml",
+            &format!("  - API_KEY={TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "run.sh",
+            "mysql --password=hunter2 db", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "run.sh",
+            "mysql --password hunter2 db",
+            Verdict::Password,
+            "hunter2",
+        );
+        one(
+            "run.sh",
+            &format!("curl -u admin:{PW} https://x"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "run.bat",
+            &format!("psexec \\\\h -u admin -p {PW} cmd"), // pyguard: allow[psexec-password]
+            Verdict::Password,
+            PW,
+        );
+        none(".env", "DB_PASSWORD=${DB_PASSWORD}");
+        none(".env", "API_TOKEN=");
+        none("Dockerfile", "ARG NPM_TOKEN");
+        none(".env", "SECRET_KEY_FILE=/run/secrets/key");
+        none("ci.yml", "GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}");
+        none("run.sh", "curl -u \"$USER:$PASS\" https://x");
+    }
+
+    #[test]
+    fn yaml_json_toml_ini_properties() {
+        one(
+            "db.yaml",
+            &format!("db_password: {PW}"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "db.yaml",
+            &format!("db_password: \"{PW}\""),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "c.json",
+            &format!("\"apiKey\": \"{TOKEN}\","),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "c.toml",
+            &format!("token = \"{TOKEN}\""),
+            Verdict::Secret,
+            TOKEN,
+        );
+        one(
+            "app.ini",
+            &format!("password = {PW}"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "app.properties",
+            &format!("spring.datasource.password={PW}"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            ".pypirc",
+            "password = pypi-AgEIcHlwaS5vcmc",
+            Verdict::Password,
+            "pypi-AgEIcHlwaS5vcmc",
+        );
+        none("db.yaml", "password: Enter your password here");
+        none("db.yaml", "password: null");
+        none("db.yaml", "password: !vault |");
+        none("db.yaml", "token_url: https://auth.example.org/token");
+    }
+
+    #[test]
+    fn xml_hcl_headers_urls_and_connection_strings() {
+        one(
+            "web.xml",
+            &format!("<password>{PW}</password>"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "web.xml",
+            &format!("<add name=\"x\" password=\"{PW}\"/>"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "main.tf",
+            &format!("  password = \"{PW}\""),
+            Verdict::Password,
+            PW,
+        );
+        none("main.tf", "  password = var.db_password");
+        one(
+            "req.http",
+            &format!("Authorization: Bearer {TOKEN}"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        let basic = validate::base64_encode(format!("admin:{PW}").as_bytes(), false);
+        one(
+            "req.sh",
+            &format!("curl -H 'Authorization: Basic {basic}' x"),
+            Verdict::Password,
+            &basic,
+        );
+        one(
+            "x.yaml",
+            "url: https://admin:admin@host/path", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "admin",
+        );
+        one(
+            "App.cs",
+            &format!("var c = \"Server=db;User Id=sa;Password={PW};\";"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "config.json",
+            &format!(
+                "\"auth\": \"{}\"",
+                validate::base64_encode(format!("bot:{PW}").as_bytes(), false)
+            ),
+            Verdict::Password,
+            &validate::base64_encode(format!("bot:{PW}").as_bytes(), false),
+        );
+        none("req.sh", "curl -H \"Authorization: Bearer $TOKEN\" x");
+        none("x.yaml", "url: https://host/path?user=x");
+    }
+
+    // Regression: an annotation followed by `=` at the very end of a line made `read_value`
+    // index past the end of the line, and the panic aborted the scan of the whole file.
+    #[test]
+    fn annotation_and_equals_at_end_of_line_is_no_panic() {
+        none("app.py", "password: str =");
+    }
+
+    #[test]
+    fn samples_in_tests_are_reported_as_samples() {
+        one(
+            "tests/test_login.py",
+            "login(password=\"hunter2\")",
+            Verdict::Sample,
+            "hunter2",
+        );
+        one(
+            "app.py",
+            "API_TOKEN = \"abcdef1234567890abcdef1234567890\"",
+            Verdict::Sample,
+            "abcdef1234567890abcdef1234567890",
+        );
+    }
+}

@@ -1,0 +1,656 @@
+//! The value model of the generic detector: whether a literal held by a secret-named key is a
+//! credential, a hand-typed sample, or not a secret at all (a placeholder, a reference to where
+//! the secret really lives, or code).
+//!
+//! It sees one value and the class of its key (see `rules::keyname`); it knows nothing of the
+//! line or file around it beyond whether the value was quoted and whether the file is source
+//! code (where an unquoted right-hand side is an expression).
+
+use crate::rules::entropy;
+use crate::rules::keyname::KeyClass;
+use crate::rules::placeholder;
+
+/// What a value held by a secret-named key is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strength {
+    /// A credential: a password of any strength, or a credential-shaped value.
+    Credential,
+    /// A made-up sample: a typed run (`abcdef123456`) or a value that names itself
+    /// (`my-test-password`). Reported, not blocking.
+    Sample,
+}
+
+/// Values that stand for "no secret here" when they are the whole value.
+const STAND_IN: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "apikey",
+    "api_key",
+    "test",
+    "testing",
+    "tester",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "string",
+    "str",
+    "value",
+    "foo",
+    "bar",
+    "baz",
+    "foobar",
+    "qux",
+    "default",
+    "required",
+    "optional",
+    "empty",
+    "blank",
+    "unset",
+    "notset",
+    "na",
+    "n/a",
+    "tbd",
+    "todo",
+    "hidden",
+    "redacted",
+    "masked",
+    "removed",
+    "sensitive",
+    "private",
+    "secure",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "bearer",
+    "basic",
+    "auto",
+    "env",
+    "environment",
+    "random",
+    "generated",
+    "secret_key",
+    "access_token",
+    "api-key",
+    "xxx",
+    "abc",
+    "abc123",
+    "123",
+    "1234",
+    "12345",
+    "123456",
+    "none_set",
+    "not_set",
+    "anonymous",
+    "guest",
+    "public",
+    // The demo credentials of database documentation (Oracle's scott/tiger).
+    "tiger",
+    // The word itself in other languages (translation files).
+    "passwort",
+    "kennwort",
+    "contrasena",
+    "contraseña",
+    "motdepasse",
+    "wachtwoord",
+    "senha",
+    "parola",
+    "haslo",
+    "jeton",
+    "geheim",
+    "salasana",
+    "losenord",
+];
+
+/// Words that make a value name itself (`my-test-password`): a fixture, not a credential.
+const SELF_NAMING: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "test",
+    "example",
+    "sample",
+    "dummy",
+    "fake",
+    "mock",
+    "apikey",
+    "api_key",
+    "api-key",
+    "placeholder",
+    "invalid",
+    "wrong",
+    "foobar",
+];
+
+/// Prefixes of references to where a secret really lives.
+const REFERENCE_PREFIXES: &[&str] = &[
+    "env:",
+    "env.",
+    "vault:",
+    "vault/",
+    "ref+",
+    "op://",
+    "sm://",
+    "arn:aws:",
+    "projects/",
+    "!ref",
+    "!sub",
+    "!getatt",
+    "!vault",
+    "!secret",
+    "enc[",
+    "@microsoft.keyvault",
+    "ssm:",
+    "secretsmanager:",
+    "file:",
+    "/run/secrets",
+    "keyvault:",
+    "akv:",
+    "bws:",
+    "infisical:",
+    "doppler:",
+    "secret:",
+    "secrets:",
+    "aws-secretsmanager",
+    "gcp-secretmanager",
+    "azure-keyvault",
+    "cmd:",
+    "exec:",
+    "pass:",
+    "bw:",
+    "lpass:",
+    "sops:",
+];
+
+/// Fragments that mark a template, an interpolation or an environment lookup.
+const REFERENCE_PARTS: &[&str] = &[
+    "${",
+    "{{",
+    "{%",
+    "<%",
+    "#{",
+    "%(",
+    "$(",
+    "os.environ",
+    "getenv",
+    "process.env",
+    "environ[",
+    "environ.get",
+    "secrets.",
+    "vars.",
+    "inputs.",
+    "lookup(",
+    "secretkeyref",
+    "valuefrom",
+];
+
+/// Judges `value`, held by a key of class `class`: `None` when it is not a secret.
+/// `quoted`: the value was a string literal; `code`: the file is source code, where an unquoted
+/// right-hand side is an expression.
+#[must_use]
+pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<Strength> {
+    if value.is_empty() || value.len() > 300 {
+        return None;
+    }
+    let text = std::str::from_utf8(value).ok()?;
+    if is_reference(text) || placeholder::is_stand_in(value) {
+        return None;
+    }
+    if !quoted && (code || is_code_token(text)) {
+        return None;
+    }
+    if text
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if bare.len() < 2
+        || text.contains("...")
+        || text.ends_with('\u{2026}')
+        || STAND_IN.contains(&bare)
+        || text.bytes().all(|b| b"*xX.?#-_".contains(&b))
+        || is_path_or_address(text)
+        || placeholder::is_password_hash(text)
+        || placeholder::is_failed_checksum_token(value)
+    {
+        return None;
+    }
+    let named = SELF_NAMING.iter().any(|w| lower.contains(w));
+    let typed = placeholder::has_typed_run(value);
+    match class {
+        KeyClass::Password => {
+            if is_identifier(text) && quoted && code && text.contains('_') {
+                // `password = "db_password"` in code: the name of a setting, not its value.
+                return None;
+            }
+            Some(if named || typed {
+                Strength::Sample
+            } else {
+                Strength::Credential
+            })
+        }
+        KeyClass::Secret | KeyClass::Key => {
+            let strict = class == KeyClass::Key;
+            let long_enough = if strict { 16 } else { 8 };
+            let letters_only = text.bytes().all(|b| b.is_ascii_alphabetic());
+            if value.len() < long_enough
+                || is_identifier(text)
+                || is_label(text)
+                || is_camel_identifier(text)
+                || letters_only && value.len() < 20
+                // An expression or a regex (`Jobs[-1].JobId`, `(?:a|b)+`), not a token.
+                || text.contains(['[', ']', '(', ')', '|', '{', '}'])
+            {
+                return None;
+            }
+            if placeholder::is_uuid(text) {
+                // A UUID is an identifier under a bare `key`; under `token` or `secret` it is
+                // the credential (Heroku's API keys are UUIDs).
+                return (!strict).then_some(Strength::Credential);
+            }
+            if !entropy::is_random(value, strict) {
+                return None;
+            }
+            Some(if named || typed {
+                Strength::Sample
+            } else {
+                Strength::Credential
+            })
+        }
+    }
+}
+
+/// Whether `text` points at a secret instead of holding it: a template, an interpolation, an
+/// environment or secret-manager reference, a SQL bind parameter.
+#[must_use]
+pub fn is_reference(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with('$') || lower.starts_with("&lt;") || lower.starts_with('<') {
+        return true;
+    }
+    if REFERENCE_PREFIXES.iter().any(|p| lower.starts_with(p))
+        || REFERENCE_PARTS.iter().any(|p| lower.contains(p))
+    {
+        return true;
+    }
+    // `{name}`, `{}`, `%s`, `%d`: a format string.
+    if let Some(open) = text.find('{') {
+        if text[open..].contains('}') {
+            return true;
+        }
+    }
+    if ["%s", "%d", "%r", "%v", "{0}"]
+        .iter()
+        .any(|f| text.contains(f))
+    {
+        return true;
+    }
+    // `%APPDATA%`, `:password`, `@password`, `?`: Windows variables and SQL bind parameters.
+    let b = text.as_bytes();
+    if b.len() >= 3 && b[0] == b'%' && b[b.len() - 1] == b'%' {
+        return true;
+    }
+    if (b[0] == b':' || b[0] == b'@') && b.len() > 1 && is_identifier(&text[1..]) {
+        return true;
+    }
+    text == "?"
+}
+
+/// An unquoted token that is a keyword, a number or the start of a structure, not a literal
+/// value (`true`, `null`, `~`, `8080`, `[`, `&anchor`).
+fn is_code_token(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if [
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "null",
+        "none",
+        "nil",
+        "~",
+        "undefined",
+    ]
+    .contains(&lower.as_str())
+    {
+        return true;
+    }
+    let first = text.as_bytes()[0];
+    if b"[{(&*|>!=\\".contains(&first) || text.ends_with(['[', '(', '.']) {
+        return true;
+    }
+    text.bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+}
+
+/// A name-like value: lower-case words joined by `_`, `-` or `.`, `UPPER_SNAKE`, or a
+/// dotted attribute path (`settings.SECRET_KEY`).
+fn is_identifier(text: &str) -> bool {
+    if text.is_empty() || !text.as_bytes()[0].is_ascii_alphabetic() && text.as_bytes()[0] != b'_' {
+        return false;
+    }
+    // Each part a word with an optional number after it (`python3`, `v2`): random tokens
+    // interleave their digits.
+    let word_part = |w: &str| {
+        let letters = w.bytes().take_while(u8::is_ascii_lowercase).count();
+        w[letters..].bytes().all(|b| b.is_ascii_digit())
+    };
+    let lower_words = text
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+        && text.split(['_', '-', '.']).all(word_part);
+    let screaming = text
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        && text.contains('_');
+    let dotted = text.contains('.')
+        && text.split('.').all(|part| {
+            part.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        });
+    lower_words || screaming || dotted
+}
+
+/// A name in camel or Pascal case (`AWSAccessKeyId`, `Ipv6CidrAssociations`): split at case
+/// changes and digits, most of its pieces are words of three letters or more, where a random
+/// string of mixed case falls apart into pieces of one or two.
+#[must_use]
+pub fn is_camel_identifier(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.is_empty() || !b.iter().all(u8::is_ascii_alphanumeric) || !b[0].is_ascii_alphabetic() {
+        return false;
+    }
+    // Without a capital after the first letter it is not camel case (random lower case and
+    // digits is not an identifier).
+    if !b[1..].iter().any(u8::is_ascii_uppercase) || !b.iter().any(u8::is_ascii_lowercase) {
+        return false;
+    }
+    // Names hold a version number at most; a typed alphabet is a sample, not a name.
+    if b.iter().filter(|c| c.is_ascii_digit()).count() * 10 > b.len()
+        || placeholder::has_typed_run(b)
+    {
+        return false;
+    }
+    let mut pieces: Vec<usize> = Vec::new();
+    let mut len = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        let boundary = i > 0
+            && (c.is_ascii_uppercase() && !b[i - 1].is_ascii_uppercase()
+                || c.is_ascii_uppercase()
+                    && b[i - 1].is_ascii_uppercase()
+                    && b.get(i + 1).is_some_and(u8::is_ascii_lowercase));
+        if boundary {
+            pieces.push(len);
+            len = 0;
+        }
+        if c.is_ascii_alphabetic() {
+            len += 1;
+        }
+    }
+    pieces.push(len);
+    let short = pieces.iter().filter(|&&l| l <= 2).count();
+    !pieces.is_empty() && short * 4 <= pieces.len()
+}
+
+/// A label: letters only in camel or title case (`ResetFlow`), or words and numbers joined by
+/// punctuation (`Bad-Token`, `Orange-2`).
+fn is_label(text: &str) -> bool {
+    let camel = text.bytes().all(|b| b.is_ascii_alphabetic())
+        && text.bytes().filter(u8::is_ascii_uppercase).count() * 4 <= text.len();
+    let is_word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphabetic());
+    let is_number = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+    let joined = text.split(['-', '_', '.']).count() > 1
+        && text
+            .split(['-', '_', '.'])
+            .all(|w| is_word(w) || is_number(w))
+        && text
+            .split(['-', '_', '.'])
+            .any(|w| w.len() >= 3 && is_word(w));
+    camel || joined
+}
+
+/// A path, a file name, or a URL without credentials.
+#[allow(clippy::items_after_statements)]
+fn is_path_or_address(text: &str) -> bool {
+    if text.starts_with('/')
+        || text.starts_with("./")
+        || text.starts_with("../")
+        || text.starts_with("~/")
+        || text.starts_with("data:")
+        || text.get(1..3) == Some(":\\")
+    {
+        return true;
+    }
+    if let Some((_, rest)) = text.split_once("://") {
+        let authority = rest.split('/').next().unwrap_or(rest);
+        return !authority.contains('@');
+    }
+    const FILE_ENDINGS: &[&str] = &[
+        ".json",
+        ".pem",
+        ".key",
+        ".txt",
+        ".yaml",
+        ".yml",
+        ".crt",
+        ".p12",
+        ".pfx",
+        ".jks",
+        ".env",
+        ".cfg",
+        ".ini",
+        ".conf",
+        ".toml",
+        ".xml",
+        ".html",
+        ".js",
+        ".py",
+        ".gpg",
+        ".asc",
+        ".der",
+        ".keystore",
+        ".csv",
+        ".log",
+        ".sh",
+    ];
+    let lower = text.to_ascii_lowercase();
+    FILE_ENDINGS.iter().any(|e| lower.ends_with(e))
+        || (text.contains('/')
+            && text.split('/').all(|seg| {
+                seg.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b))
+            }))
+}
+
+/// Whether `path` holds samples rather than live configuration: tests, fixtures, examples and
+/// documentation. A secret-named literal there is reported as a sample, not blocked.
+#[must_use]
+#[allow(
+    clippy::items_after_statements,
+    clippy::case_sensitive_file_extension_comparisons
+)]
+pub fn is_sample_path(path: &str) -> bool {
+    let lower = path.replace('\\', "/").to_ascii_lowercase();
+    let mut parts = lower.split('/').collect::<Vec<_>>();
+    let name = parts.pop().unwrap_or_default();
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "testing",
+        "spec",
+        "specs",
+        "__tests__",
+        "fixtures",
+        "fixture",
+        "testdata",
+        "test_data",
+        "mocks",
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "samples",
+    ];
+    parts.iter().any(|p| DIRS.contains(p))
+        || name.starts_with("test_")
+        || name == "conftest.py"
+        || [
+            "_test.",
+            ".test.",
+            ".spec.",
+            "_spec.",
+            ".example",
+            ".sample",
+            ".template",
+            ".dist",
+        ]
+        .iter()
+        .any(|m| name.contains(m))
+        || name.ends_with(".md")
+        || name.ends_with(".rst")
+        || ["examples", ".example", "_example", "-example"]
+            .iter()
+            .any(|m| name.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn j(class: KeyClass, v: &str) -> Option<Strength> {
+        judge(class, v.as_bytes(), true, true)
+    }
+
+    #[test]
+    fn a_password_is_a_password_even_when_weak() {
+        for v in [
+            "hunter2",
+            "admin",
+            "Zq!9#vLm2@pX7&wR4tB",
+            "postgres",
+            "s3cr3t-V4lue",
+        ] {
+            assert_eq!(j(KeyClass::Password, v), Some(Strength::Credential), "{v}");
+        }
+    }
+
+    #[test]
+    fn placeholders_references_and_code_are_not_passwords() {
+        for v in [
+            "",
+            "changeme",
+            "<your-password>",
+            "&lt;password&gt;",
+            "***",
+            "xxxxxx",
+            "${DB_PASS}",
+            "$DB_PASS",
+            "%(password)s",
+            "{{ vault_pw }}",
+            "vault:secret/db#pw",
+            "password",
+            "example",
+            "dummy",
+            "test",
+            "os.environ['X']",
+            "/run/secrets/db",
+            "%s",
+            ":password",
+            "Enter your password",
+            "op://vault/item/field",
+            "none",
+        ] {
+            assert_eq!(j(KeyClass::Password, v), None, "{v:?}");
+        }
+        // Unquoted in code: an expression.
+        assert_eq!(
+            judge(KeyClass::Password, b"get_password()", false, true),
+            None
+        );
+        assert_eq!(judge(KeyClass::Password, b"password", false, true), None);
+        // Unquoted in a config file: a literal, unless a keyword or number.
+        assert_eq!(
+            judge(KeyClass::Password, b"hunter2", false, false),
+            Some(Strength::Credential)
+        );
+        assert_eq!(judge(KeyClass::Password, b"null", false, false), None);
+        assert_eq!(judge(KeyClass::Password, b"8080", false, false), None);
+    }
+
+    #[test]
+    fn self_naming_and_typed_values_are_samples() {
+        assert_eq!(
+            j(KeyClass::Password, "my-test-password1"),
+            Some(Strength::Sample)
+        );
+        assert_eq!(
+            j(KeyClass::Secret, "abcdef1234567890abcdef1234567890"),
+            Some(Strength::Sample)
+        );
+    }
+
+    #[test]
+    fn secret_names_need_a_credential_shaped_value() {
+        for v in [
+            "xj4nq8wpzk2hrtvm6bfyd9sgcl3aeo7u",
+            "Zx81kQ0pLm3nB7vC2xR9tY4u",
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+            "007e64c7-635d-4d54-8295-f364cd8e0e0f",
+        ] {
+            assert_eq!(j(KeyClass::Secret, v), Some(Strength::Credential), "{v}");
+        }
+        for v in [
+            "access_token",
+            "Bad-Token",
+            "ResetFlow",
+            "settings.SECRET_KEY",
+            "abc",
+            "AWSAccessKeyId",
+            "Ipv6CidrAssociations",
+            "eyJ2IjoiMSIsInMiOjEsImMiOi...",
+        ] {
+            assert_eq!(j(KeyClass::Secret, v), None, "{v}");
+        }
+        // A bare `key` wants more: length, randomness, and a UUID is an identifier there.
+        assert_eq!(
+            j(KeyClass::Key, "007e64c7-635d-4d54-8295-f364cd8e0e0f"),
+            None
+        );
+        assert_eq!(j(KeyClass::Key, "Hx8kP2mQ9vLw"), None);
+        assert_eq!(
+            j(KeyClass::Key, "aistqqnd7yd1r6ls74icrhu93l236jt5"),
+            Some(Strength::Credential)
+        );
+    }
+
+    #[test]
+    fn sample_paths() {
+        assert!(is_sample_path("tests/test_login.py"));
+        assert!(is_sample_path("src/app/login_test.go"));
+        assert!(is_sample_path("docs/setup.md"));
+        assert!(is_sample_path(".env.example"));
+        assert!(!is_sample_path("app/settings.py"));
+        assert!(!is_sample_path(".env"));
+    }
+}
