@@ -475,6 +475,13 @@ impl Matcher {
                 let Some(tainted) = code.taint_gates(&caps, start) else {
                     continue;
                 };
+                let mut evidence = evidence;
+                if tainted {
+                    // The taint came from somewhere above in the same function: a change
+                    // there (`x = input()` added above an old `exec(x)`) completes the match.
+                    let at = start + whole.start();
+                    evidence.push(enclosing_def(bytes, at)..at);
+                }
                 let m = Match {
                     pattern: p,
                     span: start + whole.start()..start + whole.end(),
@@ -842,6 +849,21 @@ impl<'a> CodeView<'a> {
 }
 
 /// A file pattern's match: it spans nothing at the start of the file and stands for all of it.
+/// Where the Python function holding `at` starts (the line of the nearest `def` above it),
+/// or the start of the content.
+fn enclosing_def(bytes: &[u8], at: usize) -> usize {
+    let mut end = at;
+    while let Some(nl) = memchr::memrchr(b'\n', &bytes[..end]) {
+        let line_start = memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |i| i + 1);
+        let line = bytes[line_start..nl].trim_ascii_start();
+        if line.starts_with(b"def ") || line.starts_with(b"async def ") {
+            return line_start;
+        }
+        end = nl;
+    }
+    0
+}
+
 fn whole_file_match(pattern: usize) -> Match {
     Match {
         pattern,

@@ -489,7 +489,9 @@ impl Pattern {
     /// Whether a match rests on more than its own text (a flow or a context check), so that a
     /// change elsewhere in the file can complete it.
     pub fn has_evidence(&self) -> bool {
-        self.spec.flow_sources.is_some() || self.spec.context.is_some()
+        self.spec.flow_sources.is_some()
+            || self.spec.context.is_some()
+            || self.spec.tainted_severity.is_some()
     }
 
     /// The compiled `flow_sources` regex, anchored at the start of a right-hand side.
