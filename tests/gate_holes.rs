@@ -7,24 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::git::{snapshot, text, Sandbox};
+use crate::common::git::{commit_unchecked, head, snapshot, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
 const TOKEN: &str = "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"; // pyguard: allow[github-token]
-
-fn head(sb: &Sandbox, repo: &Path) -> Option<String> {
-    let out = sb.git(repo, &["rev-parse", "--verify", "-q", "HEAD"]);
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Commits everything with hooks off (history pyguard would have refused, or a base).
-fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
-    sb.ok(repo, &["add", "-A"]);
-    sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
-}
 
 /// Stages everything and commits with the hook; asserts that git failed with `code` (1
 /// whatever the hook's own code), that nothing was committed and that the index and working tree are unchanged. Returns

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::common::git::{mode, snapshot, text, write_script, Sandbox};
+use crate::common::git::{commit_unchecked, head, mode, snapshot, text, write_script, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -14,19 +14,6 @@ const MSG_TOKEN: &str = "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"; // pyguard: 
 
 fn leaky() -> String {
     format!("import os\n\nGITHUB_TOKEN = \"{TOKEN}\"\n")
-}
-
-fn head(sb: &Sandbox, repo: &Path) -> Option<String> {
-    let out = sb.git(repo, &["rev-parse", "--verify", "-q", "HEAD"]);
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-/// Commits everything with hooks off (to set up history pyguard would have refused).
-fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
-    sb.ok(repo, &["add", "-A"]);
-    sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
 }
 
 #[test]

@@ -380,18 +380,30 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         settings.config.max_file_size,
         &|old, new| same_rules(&pipeline, root, old, new),
     )?;
+    push_verdict(&pipeline, &settings, &changes, started, Gate::Push)
+}
+
+/// The verdict on what a push adds (pre-push, and the server's pre-receive and update): nothing
+/// to say when it adds nothing; otherwise the report, with each finding's commit text redacted
+/// (a token in its author or summary).
+fn push_verdict(
+    pipeline: &Pipeline,
+    settings: &Settings,
+    changes: &Changes,
+    started: Instant,
+    gate_kind: Gate,
+) -> Result<u8> {
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
         return Ok(0);
     }
-    let mut report = scan_changes(&pipeline, &changes, started);
-    // The report names each finding's commit: a token in its author or summary is redacted.
+    let mut report = scan_changes(pipeline, changes, started);
     crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
     Ok(gate::verdict(
         &report,
         pipeline.patterns(),
         settings.format,
         settings.report_options(),
-        Gate::Push,
+        gate_kind,
     )?)
 }
 
@@ -446,17 +458,5 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
     let changes = receive::read(updates, settings.config.max_file_size, &|old, new| {
         same_rules(&pipeline, &git_dir, old, new)
     })?;
-    if changes.chunks.is_empty() && changes.too_large.is_empty() {
-        return Ok(0);
-    }
-    let mut report = scan_changes(&pipeline, &changes, started);
-    // The report names each finding's commit: a token in its author or summary is redacted.
-    crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
-    Ok(gate::verdict(
-        &report,
-        pipeline.patterns(),
-        settings.format,
-        settings.report_options(),
-        Gate::Receive,
-    )?)
+    push_verdict(&pipeline, &settings, &changes, started, Gate::Receive)
 }

@@ -174,3 +174,17 @@ pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
+
+/// The commit HEAD names, if any.
+pub fn head(sb: &Sandbox, repo: &Path) -> Option<String> {
+    let out = sb.git(repo, &["rev-parse", "--verify", "-q", "HEAD"]);
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Commits everything with hooks off (history pyguard would have refused, or a base).
+pub fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
+    sb.ok(repo, &["add", "-A"]);
+    sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
+}
