@@ -505,13 +505,25 @@ fn missing_binary_fails_closed_with_a_hint() {
     let copy = sb.path("bin/pyguard");
     std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
     std::fs::copy(assert_cmd::cargo::cargo_bin("pyguard"), &copy).unwrap();
-    let out = std::process::Command::new(&copy)
-        .arg("install")
-        .current_dir(&repo)
-        .env("HOME", &sb.home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .unwrap();
+    // A just-written executable can be "busy" for a moment: another test thread may fork
+    // while it holds the copy's file open for writing (ETXTBSY). That is the test's race,
+    // not pyguard's: try again briefly.
+    let mut tries = 0;
+    let out = loop {
+        match std::process::Command::new(&copy)
+            .arg("install")
+            .current_dir(&repo)
+            .env("HOME", &sb.home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+        {
+            Err(e) if e.raw_os_error() == Some(26) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => break other.unwrap(),
+        }
+    };
     assert!(out.status.success(), "{}", text(&out));
     std::fs::remove_file(&copy).unwrap();
     write_tree(&repo, &[("a.py", "a = 1\n")]);
