@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::git::{commit_unchecked, head, snapshot, text, Sandbox};
+use crate::common::git::{commit_unchecked, head, origin, snapshot, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -32,16 +32,8 @@ fn blocked_commit(sb: &Sandbox, repo: &Path, code: i32) -> String {
 
 /// A repository with hooks and a bare remote `origin` holding its first commit.
 fn with_remote(sb: &Sandbox) -> (PathBuf, PathBuf) {
-    let remote = sb.path("remote.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", remote.to_str().unwrap()],
-    );
     let repo = sb.repo("r");
-    sb.ok(
-        &repo,
-        &["remote", "add", "origin", remote.to_str().unwrap()],
-    );
+    let remote = origin(sb, &repo);
     write_tree(&repo, &[("base.py", "a = 1\n")]);
     commit_unchecked(sb, &repo, "base");
     sb.ok(&repo, &["push", "-q", "origin", "main"]);

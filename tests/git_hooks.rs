@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use crate::common::git::{commit_unchecked, head, mode, snapshot, text, write_script, Sandbox};
+use crate::common::git::{
+    commit_unchecked, head, mode, origin, snapshot, text, write_script, Sandbox,
+};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -410,16 +412,8 @@ fn secret_in_the_commit_message_is_blocked() {
 #[test]
 fn push_of_a_secret_is_blocked_and_a_clean_branch_is_not() {
     let sb = Sandbox::new();
-    let remote = sb.path("remote.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", remote.to_str().unwrap()],
-    );
     let repo = sb.repo("r");
-    sb.ok(
-        &repo,
-        &["remote", "add", "origin", remote.to_str().unwrap()],
-    );
+    let remote = origin(&sb, &repo);
     write_tree(&repo, &[("a.py", "a = 1\n")]);
     sb.ok(&repo, &["add", "-A"]);
     sb.ok(&repo, &["commit", "-q", "-m", "base"]);

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use tempfile::TempDir;
 
-use crate::common::git::{text, Sandbox};
+use crate::common::git::{origin, text, Sandbox};
 use crate::common::{json, pyguard, write_tree};
 
 /// A made-up AWS access key id.
@@ -190,16 +190,8 @@ fn history_reports_redact_every_secret_on_the_line_and_in_commit_summaries() {
 fn pre_push_redacts_every_secret_on_the_line_and_in_the_commit_author() {
     // The push report names each finding's commit (author included) beside the snippet.
     let sb = Sandbox::new();
-    let remote = sb.path("remote.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", remote.to_str().unwrap()],
-    );
     let repo = sb.repo("r");
-    sb.ok(
-        &repo,
-        &["remote", "add", "origin", remote.to_str().unwrap()],
-    );
+    origin(&sb, &repo);
     write_tree(&repo, &[("app.py", &leaky_line())]);
     sb.ok(&repo, &["add", "-A"]);
     let author = format!("user.name=ci {}", key_id());

@@ -188,3 +188,14 @@ pub fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
     sb.ok(repo, &["add", "-A"]);
     sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
 }
+
+/// A bare repository `remote.git` in the sandbox, added to `repo` as its `origin`.
+pub fn origin(sb: &Sandbox, repo: &Path) -> PathBuf {
+    let remote = sb.path("remote.git");
+    sb.ok(
+        sb.root.path(),
+        &["init", "-q", "--bare", remote.to_str().unwrap()],
+    );
+    sb.ok(repo, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    remote
+}
