@@ -510,3 +510,34 @@ fn notebook_rich_outputs_and_lfs_extension_lines_are_scanned() {
     let shown = blocked_commit(&sb, &repo, 1);
     assert!(shown.contains("error[github-token]"), "{shown}");
 }
+
+#[test]
+fn pre_push_does_not_trust_a_stale_remote_tracking_ref() {
+    // A branch the remote no longer has (deleted after a leak) lingers locally as a
+    // remote-tracking ref; a new branch built on it was compared with that ref and its leaky
+    // commit was treated as already on the remote, so it was pushed again unscanned.
+    let sb = Sandbox::new();
+    let (repo, remote) = with_remote(&sb);
+    sb.ok(&repo, &["checkout", "-q", "-b", "leak"]);
+    write_tree(&repo, &[("leak.py", &format!("T = '{TOKEN}'\n"))]);
+    commit_unchecked(&sb, &repo, "leak");
+    sb.ok(&repo, &["push", "-q", "--no-verify", "origin", "leak"]);
+    // The remote removes the branch; this clone does not fetch, so origin/leak stays.
+    sb.ok(&remote, &["update-ref", "-d", "refs/heads/leak"]);
+    assert!(!sb.ok(&repo, &["branch", "-r"]).is_empty());
+    sb.ok(&repo, &["checkout", "-q", "-b", "feature", "origin/leak"]);
+    write_tree(&repo, &[("more.py", "b = 2\n")]);
+    commit_unchecked(&sb, &repo, "more");
+    let shown = blocked_push(&sb, &repo, &remote, &["feature"]);
+    assert!(shown.contains("error[github-token]"), "{shown}");
+    // A new branch built on the remote's main is still compared with main: nothing of main's
+    // history is scanned again (a secret there was pushed before and is not this push's).
+    sb.ok(&repo, &["checkout", "-q", "main"]);
+    write_tree(&repo, &[("old.py", &format!("T = '{TOKEN}'\n"))]);
+    commit_unchecked(&sb, &repo, "old leak on main");
+    sb.ok(&repo, &["push", "-q", "--no-verify", "origin", "main"]);
+    sb.ok(&repo, &["checkout", "-q", "-b", "topic"]);
+    write_tree(&repo, &[("c.py", "c = 3\n")]);
+    commit_unchecked(&sb, &repo, "topic");
+    passes(&sb.git(&repo, &["push", "-q", "origin", "topic"]));
+}

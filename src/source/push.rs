@@ -3,10 +3,14 @@
 //!
 //! git hands the pre-push hook one line per ref update on standard input:
 //! `<local ref> <local oid> <remote ref> <remote oid>`. The commits to scan are those reachable
-//! from the pushed oids but not from what the remote is known to have: the remote's old oid for
-//! that ref and every `refs/remotes/<remote>/*` tip, so that a new branch is compared with what
-//! the remote already holds rather than with nothing. A deletion (local oid all zeros) sends
-//! nothing. Each blob is scanned once, with the union of the lines the pushed commits add to it;
+//! from the pushed oids but not from what the remote is known to have. Two things are trusted:
+//! the remote oids git passes (git read them from the remote for this push, so they are fresh)
+//! and the remote's default branch as last fetched (`refs/remotes/<remote>/HEAD`, else its
+//! `main` or `master`), so that a new branch is compared with the remote's main line rather than
+//! with nothing. Other remote-tracking refs are not trusted: one may name a branch the remote has
+//! since deleted (after a leak, say), and a new branch built on it would push that content again
+//! unscanned. Commits reachable only from such refs are scanned. A deletion (local oid all
+//! zeros) sends nothing. Each blob is scanned once, with the union of the lines the pushed commits add to it;
 //! a merge contributes only the lines that are new relative to every parent. Each pushed
 //! commit's message is a chunk too, and a tag of a blob or a tree sends all of that content.
 //!
@@ -97,20 +101,31 @@ pub fn read(
     if !pushed_any {
         return read_chunks(&repo, tagged, max_file_size, |_| Provenance::Staged);
     }
-    if git2::Reference::is_valid_name(&format!("refs/remotes/{remote}/HEAD")) {
-        for r in repo
-            .references_glob(&format!("refs/remotes/{remote}/*"))?
-            .flatten()
-        {
-            if let Ok(commit) = r.peel_to_commit() {
-                walk.hide(commit.id())?;
-            }
-        }
+    if let Some(main_line) = default_branch(&repo, remote) {
+        walk.hide(main_line)?;
     }
     let ids = walk
         .collect::<Result<Vec<Oid>, _>>()
         .context("failed to walk the pushed commits")?;
     read_commits(&repo, &ids, tagged, max_file_size, same_rules)
+}
+
+/// The commit of `remote`'s default branch as last fetched: what `refs/remotes/<remote>/HEAD`
+/// names, else its `main` or `master`. `None` when the remote has none of these (or `remote`
+/// is a URL rather than a configured remote's name).
+fn default_branch(repo: &Repository, remote: &str) -> Option<Oid> {
+    let name = |branch: &str| format!("refs/remotes/{remote}/{branch}");
+    if !git2::Reference::is_valid_name(&name("HEAD")) {
+        return None;
+    }
+    ["HEAD", "main", "master"].iter().find_map(|branch| {
+        let commit = repo
+            .find_reference(&name(branch))
+            .ok()?
+            .peel_to_commit()
+            .ok()?;
+        Some(commit.id())
+    })
 }
 
 /// The lines that `commits` (oldest first) add, one chunk per distinct blob, each attributed
