@@ -51,6 +51,9 @@ pub struct Match {
     /// Whether the pattern's `tainted` group holds data from outside the program (see
     /// [`taint`]): such a match is reported at the pattern's `tainted_severity`.
     pub tainted: bool,
+    /// Whether the value has the provider's shape but is not one a provider issued (its
+    /// checksum fails, or it was typed by hand): reported as a low-confidence warning.
+    pub sample: bool,
     /// Other byte spans the match rests on: the right-hand side a flow check followed, the
     /// code that satisfied a context check. A change to any of them can complete the match.
     pub evidence: Vec<Range<usize>>,
@@ -459,9 +462,11 @@ impl Matcher {
                     .or_else(|| caps.iter().skip(1).flatten().next())
                     .unwrap_or(whole);
                 let value = secret.as_bytes();
-                if !passes_gates(pattern, value, self.today) {
-                    continue;
-                }
+                let sample = match gate(pattern, value, self.today) {
+                    Gate::Pass => false,
+                    Gate::Sample => true,
+                    Gate::Drop => continue,
+                };
                 let flow = caps
                     .name("flow")
                     .map(|f| start + f.start()..start + f.end());
@@ -487,6 +492,7 @@ impl Matcher {
                     span: start + whole.start()..start + whole.end(),
                     secret: start + secret.start()..start + secret.end(),
                     tainted,
+                    sample,
                     evidence,
                 };
                 if matches.last() != Some(&m) {
@@ -550,6 +556,7 @@ impl Matcher {
                 span: hit.span,
                 secret: hit.secret,
                 tainted: false,
+                sample: false,
                 evidence: Vec::new(),
             });
         }
@@ -579,6 +586,7 @@ impl Matcher {
                 span: secret.clone(),
                 secret,
                 tainted: false,
+                sample: false,
                 evidence: Vec::new(),
             });
         }
@@ -870,6 +878,7 @@ fn whole_file_match(pattern: usize) -> Match {
         span: 0..0,
         secret: 0..0,
         tainted: false,
+        sample: false,
         evidence: Vec::new(),
     }
 }
@@ -1071,25 +1080,47 @@ fn validate(v: Validator, value: &[u8], today: eol::Day) -> bool {
     }
 }
 
+/// What the gates make of one captured value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Gate {
+    /// A secret (or a finding) as the pattern describes it.
+    Pass,
+    /// The provider's shape, but a value no provider issued: its checksum fails, or it holds a
+    /// run typed by hand (`1234567890`, `abcdefgh`). Most are examples in docs and tests; a
+    /// few are real keys mangled by hand. Reported as a low-confidence warning, never blocking.
+    Sample,
+    /// Not reported: below the entropy floor, failing a structural validator, or a stand-in
+    /// (`changeme`, `<token>`, `${X}`, `xxxxxxxx`).
+    Drop,
+}
+
 /// Entropy floor, validator and placeholder filter for one captured value.
-fn passes_gates(pattern: &Pattern, value: &[u8], today: eol::Day) -> bool {
+fn gate(pattern: &Pattern, value: &[u8], today: eol::Day) -> Gate {
     if let Some(min) = pattern.spec.min_entropy {
         if entropy::shannon(value) < min {
-            return false;
+            return Gate::Drop;
         }
     }
+    let secret = pattern.spec.kind == Kind::Secret;
+    let mut verdict = Gate::Pass;
     if let Some(v) = pattern.validator {
         if !validate(v, value, today) {
-            return false;
+            let checksum = matches!(v, Validator::GithubChecksum | Validator::NpmChecksum);
+            if !(secret && checksum) {
+                return Gate::Drop;
+            }
+            verdict = Gate::Sample;
         }
     }
-    if pattern.spec.kind == Kind::Secret
-        && value.len() <= PLACEHOLDER_MAX_LEN
-        && placeholder::is_placeholder(value)
-    {
-        return false;
+    if secret && value.len() <= PLACEHOLDER_MAX_LEN {
+        if placeholder::is_stand_in(value) {
+            return Gate::Drop;
+        }
+        if placeholder::has_typed_run(value) {
+            verdict = Gate::Sample;
+        }
     }
-    true
+    verdict
 }
 
 /// The line around `start..end`, clipped on a long line to at least [`WINDOW_REACH`] bytes on
@@ -1235,6 +1266,40 @@ patterns:
         let m = matcher(&TOKEN.replace("[A-Za-z0-9]{12}", "[A-Za-z0-9]{12,20}"));
         let (found, _) = m.find("a.py", b"demo_EXAMPLEq8z3LkP0");
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_typed_run_or_a_failed_checksum_is_a_sample_and_a_stand_in_is_dropped() {
+        let m = matcher(&TOKEN.replace("[A-Za-z0-9]{12}", "[A-Za-z0-9]{12,40}"));
+        // Hand-typed: the provider's shape, a value nobody issued.
+        let (found, _) = m.find("a.py", b"demo_abcdefgh1234Qz");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].sample);
+        // Random: the real thing.
+        let (found, _) = m.find("a.py", b"demo_q8z3LkP0xW7r");
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].sample);
+        // Stand-ins are not reported at all.
+        for stand_in in [&b"demo_xxxxxxxxxxxx"[..], b"demo_changemeQ8z3Lk"] {
+            let (found, _) = m.find("a.py", stand_in);
+            assert!(found.is_empty(), "{:?}", String::from_utf8_lossy(stand_in));
+        }
+        // A failed checksum: a GitHub-style token whose last six characters are not its CRC.
+        let gh = r"
+patterns:
+  - id: demo-gh
+    name: Demo GitHub
+    kind: secret
+    severity: error
+    keywords: [ghp_]
+    regex: '\b(ghp_[A-Za-z0-9]{36})\b'
+    validator: github-checksum
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(gh);
+        let (found, _) = m.find("a.py", b"ghp_4GeM523Hg5xq0G8CyLMt1Y4rDpXzjT0qmOs0");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].sample);
     }
 
     const FILES: &str = r"

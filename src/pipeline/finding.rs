@@ -83,6 +83,13 @@ pub struct Place {
 }
 
 impl Finding {
+    /// Whether this is a provider-shaped value that no provider issued (a checksum that fails,
+    /// a run typed by hand): a low-confidence warning.
+    #[must_use]
+    pub fn is_sample(&self) -> bool {
+        self.kind == Kind::Secret && self.pattern_name.ends_with(SAMPLE_NOTE)
+    }
+
     /// The secret (or offending text) as it may be shown: with every secret in it redacted
     /// unless `show` is set. Text that is not a secret (a Python construct, a package name)
     /// is shown as it is.
@@ -108,6 +115,10 @@ impl Finding {
 }
 
 /// A pattern's name as a finding shows it: a typosquat names the project it imitates.
+/// Appended to the name of a finding whose value has a provider's shape but is not one the
+/// provider issued (see [`crate::matcher::Match::sample`]).
+const SAMPLE_NOTE: &str = " (sample: checksum fails or typed by hand)";
+
 fn shown_name(full: &crate::rules::pattern::Pattern, secret: &[u8]) -> String {
     match full.validator {
         Some(crate::rules::validate::Validator::PypiTyposquat) => {
@@ -301,13 +312,19 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
                 )
             },
         );
-        let pattern_name = shown_name(full, secret_bytes);
+        let mut pattern_name = shown_name(full, secret_bytes);
+        let (severity, confidence) = if m.sample {
+            pattern_name.push_str(SAMPLE_NOTE);
+            (Severity::Warning, Confidence::Low)
+        } else {
+            (full.severity_at(&chunk.path, m.tainted), full.confidence())
+        };
         out.push(Finding {
             pattern_id: pattern.id.clone(),
             pattern_name,
             kind: pattern.kind,
-            severity: full.severity_at(&chunk.path, m.tainted),
-            confidence: full.confidence(),
+            severity,
+            confidence,
             path: chunk.path.clone(),
             extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,
