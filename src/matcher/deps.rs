@@ -446,7 +446,7 @@ fn strings(bytes: &[u8], value: Option<&Spanned<DeValue<'_>>>, role: Role, out: 
     match value.get_ref() {
         DeValue::String(_) => string_item(bytes, value, role, out),
         DeValue::Array(a) => {
-            for v in a.iter() {
+            for v in a {
                 string_item(bytes, v, role, out);
             }
         }
@@ -459,7 +459,7 @@ fn requirement_array(bytes: &[u8], value: Option<&Spanned<DeValue<'_>>>, out: &m
     let Some(DeValue::Array(a)) = value.map(Spanned::get_ref) else {
         return;
     };
-    for v in a.iter() {
+    for v in a {
         if let Some(s) = string(v) {
             if let Some(r) = string_content(bytes, v.span(), s) {
                 requirement_at(bytes, r.clone(), r.end, out);
@@ -572,8 +572,13 @@ fn pyproject(bytes: &[u8], out: &mut Vec<Item>) {
     for s in array_of_tables(poetry, "source") {
         strings(bytes, get(s, "url"), Role::Source, out);
     }
-    // PDM: sources are merged like pip's extra indexes unless `respect-source-order` is on;
-    // one named `pypi` replaces PyPI.
+    pdm(bytes, doc, out);
+    uv(bytes, doc, out);
+}
+
+/// PDM: dev-dependencies; sources are merged like pip's extra indexes unless
+/// `respect-source-order` is on, and one named `pypi` replaces `PyPI`.
+fn pdm(bytes: &[u8], doc: &DeTable<'_>, out: &mut Vec<Item>) {
     let pdm = table(doc, &["tool", "pdm"]);
     requirement_arrays(bytes, table(doc, &["tool", "pdm", "dev-dependencies"]), out);
     let ordered = is_true(
@@ -592,8 +597,12 @@ fn pyproject(bytes: &[u8], out: &mut Vec<Item>) {
             strings(bytes, get(s, "url"), Role::TrustedHost, out);
         }
     }
-    // uv: by default a name is resolved from the first index that has it, which is not
-    // dependency confusion; `index-strategy = "unsafe-best-match"` merges them as pip does.
+}
+
+/// uv: dev, constraint and override dependencies, indexes. By default uv resolves a name from
+/// the first index that has it, which is not dependency confusion; `index-strategy =
+/// "unsafe-best-match"` merges them as pip does.
+fn uv(bytes: &[u8], doc: &DeTable<'_>, out: &mut Vec<Item>) {
     let uv = table(doc, &["tool", "uv"]);
     for key in [
         "dev-dependencies",
@@ -667,7 +676,7 @@ fn pipfile(bytes: &[u8], out: &mut Vec<Item>) {
             strings(bytes, get(s, "url"), Role::TrustedHost, out);
         }
     }
-    for (k, v) in doc.iter() {
+    for (k, v) in doc {
         let name = k.get_ref().as_ref();
         if matches!(name, "source" | "requires" | "scripts" | "pipenv") {
             continue;
