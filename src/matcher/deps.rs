@@ -356,8 +356,16 @@ fn requirement_line(bytes: &[u8], tokens: &[Range<usize>], out: &mut Vec<Item>) 
         if has_scheme(first) {
             // A bare URL (`git+https://...#egg=name`): fetched, but names nothing we judge.
             push(out, Role::Source, text.start..line_end);
-        } else if !first.starts_with(b".") && !first.contains(&b'/') && !first.contains(&b'\\') {
-            requirement_at(bytes, text, line_end, out);
+        } else {
+            // pip's rule: a path (`./pkg`, `dir/pkg.tar.gz`) names a local project; what comes
+            // before an `@` decides, so that `name@https://...` is still a requirement.
+            let before_at = first.split(|&b| b == b'@').next().unwrap_or(first);
+            if !before_at.starts_with(b".")
+                && !before_at.contains(&b'/')
+                && !before_at.contains(&b'\\')
+            {
+                requirement_at(bytes, text, line_end, out);
+            }
         }
     }
     options(bytes, &tokens[args..], out);
@@ -1092,18 +1100,19 @@ mod tests {
     fn requirements_lines_read_as_pip_reads_them() {
         let src = "# top\nrequests>=2 # pinned\n-r base.txt\n--index-url https://x/simple\n\
                    flask[async] >= 3 ; python_version >= \"3.9\" \\\n    --hash=sha256:abc\n\
-                   ./local/pkg\ngit+https://github.com/o/r.git#egg=thing\n\
+                   ./local/pkg\ngit+https://github.com/o/r.git#egg=thing\nnamed@https://h/n.whl\n\
                    greenlet>=3; platform_python_implementation == \"CPython\"\n\
                    This line is prose, not a requirement\n";
         assert_eq!(
             names("requirements.txt", src),
-            ["requests", "flask", "greenlet"]
+            ["requests", "flask", "named", "greenlet"]
         );
         assert_eq!(
             of("requirements.txt", src, Role::Source),
             [
                 "https://x/simple",
-                "git+https://github.com/o/r.git#egg=thing"
+                "git+https://github.com/o/r.git#egg=thing",
+                "https://h/n.whl"
             ]
         );
     }
