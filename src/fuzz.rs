@@ -286,14 +286,17 @@ fn fuzz_dependency_files() {
             "setup.py",
             "Pipfile",
             "setup.cfg",
+            "environment.yml",
+            "pip.conf",
         ] {
-            if let Some(regions) = crate::matcher::deps::regions(path, bytes) {
-                for r in regions {
-                    assert!(r.start <= r.end && r.end <= bytes.len());
+            if let Some(items) = crate::matcher::deps::items(path, bytes) {
+                for i in items {
+                    assert!(i.span.start < i.span.end && i.span.end <= bytes.len());
                 }
             }
             let _ = crate::matcher::deps::declared_names(path, bytes);
         }
+        let _ = crate::matcher::requirement::parse(bytes);
     });
 }
 

@@ -1,6 +1,7 @@
 //! Agreement: the same tree committed file by file, staged at once, scanned as a directory,
 //! scanned as history and pushed (pre-push) gives the same findings, one case per finding
-//! kind (secret, Python rule, file rule, committed environment, bytecode, dependency file).
+//! kind (secret, Python rule, file rule, committed environment, bytecode, dependency names and
+//! package sources in requirements files, a conda environment and pyproject.toml).
 //!
 //! What the modes document they do differently is normalised away: the path-set checks judge
 //! the paths a run sees, so a virtual environment committed one file per commit is reported
@@ -36,6 +37,20 @@ fn tree() -> Vec<(&'static str, String)> {
         (
             "requirements.txt",
             "flask>=3\nreqeusts==2.31.0\n".to_string(),
+        ),
+        (
+            "environment.yml",
+            "dependencies:\n  - numpyy\n  - pip:\n    - djanga>=4.2\n    - --trusted-host pypi.corp.example\n"
+                .to_string(),
+        ),
+        (
+            "requirements/base.in",
+            "--extra-index-url https://pkgs.corp.example/simple\ninternal-lib==1.0\n".to_string(),
+        ),
+        (
+            "pyproject.toml",
+            "[project]\nname = \"demo\"\n[[tool.uv.index]]\nname = \"corp\"\nurl = \"http://pkgs.corp.example/simple\"\n"
+                .to_string(),
         ),
         ("README.md", "# demo\n".to_string()),
     ]
@@ -120,9 +135,23 @@ fn every_mode_finds_the_same_things() {
         "committed-virtualenv",
         "committed-bytecode",
         "pypi-typosquat",
+        "pip-trusted-host",
+        "pip-extra-index-url",
+        "pip-index-insecure-http",
     ] {
         assert!(kinds.contains(kind), "scan missed {kind}: {scanned:?}");
     }
+    // The pip list of a conda environment is read; its conda names are not judged.
+    let typosquats: BTreeSet<&str> = scanned
+        .iter()
+        .filter(|(id, _)| id == "pypi-typosquat")
+        .map(|(_, path)| path.as_str())
+        .collect();
+    assert_eq!(
+        typosquats,
+        BTreeSet::from(["environment.yml", "requirements.txt"]),
+        "{scanned:?}"
+    );
 
     // Staged at once.
     let repo = sb.bare_init("staged");

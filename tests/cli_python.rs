@@ -1,6 +1,7 @@
 //! `pyguard scan` on Python code and dependency manifests: the lexer's mask (no findings in
 //! comments and docstrings, matches across bracketed lines), one-step flow, and requirement
-//! names in requirements.txt, pyproject.toml, setup.cfg, setup.py and Pipfile.
+//! names and package sources in requirements files, pyproject.toml, setup.cfg, setup.py,
+//! Pipfile and conda environments.
 
 use tempfile::TempDir;
 
@@ -297,4 +298,200 @@ fn warnings_do_not_block_but_are_reported() {
     )]);
     assert_eq!(code, Some(0));
     assert_eq!(ids(&found), ["tls-verify-disabled", "weak-hash"]);
+}
+
+/// A finding as (pattern id, path, line, pattern name, severity).
+type Named = (String, String, u64, String, String);
+
+/// Scans `files` and returns the exit code and every finding, sorted.
+fn scan_named(files: &[(&str, &str)]) -> (Option<i32>, Vec<Named>) {
+    let dir = TempDir::new().unwrap();
+    write_tree(dir.path(), files);
+    let out = pyguard()
+        .args(["scan", "--format", "json", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let report = json(&out);
+    let mut found: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap().trim_start_matches("./").to_string();
+            (
+                s("pattern_id"),
+                s("path"),
+                f["line"].as_u64().unwrap(),
+                s("pattern_name"),
+                s("severity"),
+            )
+        })
+        .collect();
+    found.sort();
+    (out.status.code(), found)
+}
+
+#[test]
+fn every_manifest_kind_names_the_project_a_typosquat_imitates() {
+    // One typosquat in each kind of manifest pip, uv, PDM, Poetry, pipenv and conda read, next
+    // to popular and established names (never reported), marker values and URLs (never read as
+    // names), and conda entries (another namespace than PyPI's, not judged).
+    let (code, found) = scan_named(&[
+        ("requirements/base.in", "-c constraints.txt\ncymysql\nreqeusts\n"),
+        ("constraints.txt", "urllib3<3\nflasl==1.0\n"),
+        (
+            "environment.yml",
+            "dependencies:\n  - numpyy\n  - conda-forge::djanga\n  - pip:\n    - requests\n    - mumpy\n",
+        ),
+        (
+            "uv/pyproject.toml",
+            "[project]\nname = \"reqeusts\"\ndependencies = [\"greenlet>=3; platform_python_implementation == 'CPython'\"]\n[tool.uv]\ndev-dependencies = [\"pytets\"]\nconstraint-dependencies = [\"urllib3<3\"]\noverride-dependencies = [\"djanga==4.2\"]\n",
+        ),
+        (
+            "pdm/pyproject.toml",
+            "[tool.pdm.dev-dependencies]\ntest = [\"pytest\", \"pytets\"]\n",
+        ),
+        (
+            "poetry/pyproject.toml",
+            "[tool.poetry.group.lint.dependencies]\nnumpyy = \"^1\"\n[tool.poetry.dependencies.djanga]\nversion = \"^4\"\n",
+        ),
+        ("d/Pipfile", "[packages]\nrequests = \"*\"\nreqeusts = \"*\"\n"),
+        (
+            "e/setup.py",
+            "setup(install_requires=['flask', 'thing @ https://example.org/reqeusts.tar.gz'], extras_require={'x': ['djanga']})\n",
+        ),
+        (
+            "f/setup.cfg",
+            "[options]\ninstall_requires =\n    requests; python_version >= \"3.8\"\n    tqmd\n",
+        ),
+    ]);
+    assert_eq!(code, Some(1));
+    let got: Vec<(&str, u64, &str)> = found
+        .iter()
+        .map(|f| {
+            let target = f.3.rsplit_once("did you mean `").map_or("", |(_, t)| t);
+            (f.1.as_str(), f.2, target.trim_end_matches("`?)"))
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("constraints.txt", 2, "flask"),
+            ("d/Pipfile", 3, "requests"),
+            ("e/setup.py", 1, "django"),
+            ("environment.yml", 6, "numpy"),
+            ("f/setup.cfg", 4, "tqdm"),
+            ("pdm/pyproject.toml", 2, "pytest"),
+            ("poetry/pyproject.toml", 2, "numpy"),
+            ("poetry/pyproject.toml", 3, "django"),
+            ("requirements/base.in", 3, "requests"),
+            ("uv/pyproject.toml", 5, "pytest"),
+            ("uv/pyproject.toml", 7, "django"),
+        ],
+        "{found:?}"
+    );
+    assert!(found
+        .iter()
+        .all(|f| f.0 == "pypi-typosquat" && f.4 == "error"));
+}
+
+#[test]
+fn package_sources_are_judged_as_each_installer_uses_them() {
+    let (code, found) = scan_named(&[
+        (
+            "requirements.txt",
+            "--index-url https://pypi.corp.example/simple\n\
+             --extra-index-url https://pkgs.corp.example/simple\n\
+             --extra-index-url https://pypi.org/simple\n\
+             --trusted-host pkgs.corp.example\n\
+             --find-links http://wheels.corp.example/\n\
+             lib @ http://files.corp.example/lib-1.0.tar.gz --hash=sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n\
+             other @ http://files.corp.example/other-1.0.tar.gz\n",
+        ),
+        (
+            "uv/pyproject.toml",
+            "[[tool.uv.index]]\nname = \"corp\"\nurl = \"https://pkgs.corp.example/simple\"\n",
+        ),
+        (
+            "pdm/pyproject.toml",
+            "[[tool.pdm.source]]\nname = \"corp\"\nurl = \"https://pkgs.corp.example/simple\"\n",
+        ),
+        (
+            "poetry/pyproject.toml",
+            "[[tool.poetry.source]]\nname = \"corp\"\nurl = \"http://pkgs.corp.example/simple\"\npriority = \"explicit\"\n",
+        ),
+        (
+            "p/Pipfile",
+            "[[source]]\nname = \"corp\"\nurl = \"https://pkgs.corp.example/simple\"\nverify_ssl = false\n",
+        ),
+    ]);
+    assert_eq!(code, Some(1));
+    let got: Vec<(&str, &str, u64, &str)> = found
+        .iter()
+        .map(|f| (f.0.as_str(), f.1.as_str(), f.2, f.4.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("pip-extra-index-url", "pdm/pyproject.toml", 3, "warning"),
+            ("pip-extra-index-url", "requirements.txt", 2, "warning"),
+            (
+                "pip-index-insecure-http",
+                "poetry/pyproject.toml",
+                3,
+                "error"
+            ),
+            ("pip-index-insecure-http", "requirements.txt", 5, "error"),
+            ("pip-index-insecure-http", "requirements.txt", 7, "error"),
+            ("pip-trusted-host", "p/Pipfile", 3, "warning"),
+            ("pip-trusted-host", "requirements.txt", 4, "warning"),
+        ],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn credentials_in_an_index_url_are_found_in_every_manifest_kind() {
+    // The generic URL credential detector covers index URLs wherever a manifest names them.
+    // The token is assembled at run time so that this file does not hold one.
+    let url = format!(
+        "https://deploy:{}@pkgs.corp.example/simple",
+        ["Zk8qW2", "pL7vR4mX"].concat()
+    );
+    let files = [
+        ("requirements.txt", format!("--index-url {url}\nrequests\n")),
+        (
+            "uv/pyproject.toml",
+            format!("[[tool.uv.index]]\nname = \"corp\"\nurl = \"{url}\"\n"),
+        ),
+        (
+            "poetry/pyproject.toml",
+            format!("[[tool.poetry.source]]\nname = \"corp\"\nurl = \"{url}\"\n"),
+        ),
+        (
+            "pdm/pyproject.toml",
+            format!("[[tool.pdm.source]]\nname = \"pypi\"\nurl = \"{url}\"\n"),
+        ),
+        (
+            "p/Pipfile",
+            format!("[[source]]\nname = \"corp\"\nurl = \"{url}\"\nverify_ssl = true\n"),
+        ),
+        (
+            "environment.yml",
+            format!("dependencies:\n  - pip:\n    - --index-url {url}\n"),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let (code, found) = scan_named(&refs);
+    assert_eq!(code, Some(1));
+    let mut secret_in: Vec<&str> = found
+        .iter()
+        .filter(|f| f.0 == "url-basic-auth")
+        .map(|f| f.1.as_str())
+        .collect();
+    secret_in.sort_unstable();
+    let mut want: Vec<&str> = files.iter().map(|f| f.0).collect();
+    want.sort_unstable();
+    assert_eq!(secret_in, want, "{found:?}");
 }

@@ -317,3 +317,78 @@ fn the_block_message_gives_each_findings_own_fix() {
         assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
     }
 }
+
+#[test]
+fn a_pip_typosquat_added_to_a_conda_environment_is_judged_in_every_mode() {
+    // The `pip:` list of an environment.yml is read as a requirements file: the commit gate
+    // (on the added line alone), history and pre-push all name the imitated project, and the
+    // conda entries around it (other names than PyPI's) are not judged.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let clean = "name: demo\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.12\n  - matplotlib-base\n  - pip\n  - pip:\n    - requests==2.32.3\n";
+    write_tree(&repo, &[("environment.yml", clean)]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "env"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let squat = format!("{clean}    - reqeusts==2.31.0\n");
+    write_tree(&repo, &[("environment.yml", &squat)]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "typo"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("pypi-typosquat"), "{shown}");
+    assert!(shown.contains("did you mean `requests`?"), "{shown}");
+    assert!(shown.contains("environment.yml:10"), "{shown}");
+
+    let (code, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert_eq!((code, found), (Some(1), vec!["pypi-typosquat".to_string()]));
+    commit_unchecked(&sb, &repo, "typo");
+    let (_, found) = ids(&sb, &repo, &["history", "."]);
+    assert_eq!(found, ["pypi-typosquat"]);
+    let (_, found) = ids(&sb, &repo, &["scan", "."]);
+    assert_eq!(found, ["pypi-typosquat"]);
+
+    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
+    let out = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-push", "origin", "/nowhere"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("did you mean `requests`?"), "{shown}");
+}
+
+#[test]
+fn an_http_index_in_an_included_requirements_file_blocks_and_a_trusted_host_warns() {
+    // `-r requirements/base.in` names a file that is itself a requirements file: recognised by
+    // its name, so its index options are judged in the gate like any manifest's.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(
+        &repo,
+        &[
+            ("requirements.txt", "-r requirements/base.in\n"),
+            (
+                "requirements/base.in",
+                "--index-url http://pypi.corp.example/simple\n--trusted-host pypi.corp.example\nrequests\n",
+            ),
+        ],
+    );
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb.git(&repo, &["commit", "-m", "deps"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("error[pip-index-insecure-http]"), "{shown}");
+    assert!(shown.contains("warning[pip-trusted-host]"), "{shown}");
+    let (_, mut staged) = ids(&sb, &repo, &["scan", "--staged"]);
+    staged.sort();
+    commit_unchecked(&sb, &repo, "deps");
+    let (_, mut history) = ids(&sb, &repo, &["history", "."]);
+    history.sort();
+    assert_eq!(staged, ["pip-index-insecure-http", "pip-trusted-host"]);
+    assert_eq!(history, staged);
+}

@@ -15,6 +15,7 @@ pub mod eol;
 pub mod highentropy;
 pub mod pypi;
 pub mod python;
+pub mod requirement;
 pub mod taint;
 
 use std::cell::OnceCell;
@@ -184,7 +185,7 @@ impl Matcher {
                 }
                 _ => {}
             }
-            if p.region() == Region::Dependencies {
+            if p.region().is_manifest() {
                 dependency_patterns.push(i);
                 continue;
             }
@@ -671,7 +672,8 @@ impl Matcher {
         }
     }
 
-    /// Windows for the dependency patterns: the requirement-name regions of a manifest.
+    /// Windows for the manifest patterns: the spans of a manifest their region names (one
+    /// requirement name, one source URL, one trusted host).
     fn dependency_windows(
         &self,
         path: &str,
@@ -681,11 +683,23 @@ impl Matcher {
         if self.dependency_patterns.is_empty() {
             return;
         }
-        if let Some(regions) = deps::regions(path, bytes) {
-            for &p in &self.dependency_patterns {
-                if self.patterns[p].applies_to(path) {
-                    windows.extend(regions.iter().map(|r| (p, r.start, r.end)));
-                }
+        let Some(items) = deps::items(path, bytes) else {
+            return;
+        };
+        for &p in &self.dependency_patterns {
+            let role = match self.patterns[p].region() {
+                Region::PackageSource => deps::Role::Source,
+                Region::ExtraIndex => deps::Role::ExtraIndex,
+                Region::TrustedHost => deps::Role::TrustedHost,
+                _ => deps::Role::Name,
+            };
+            if self.patterns[p].applies_to(path) {
+                windows.extend(
+                    items
+                        .iter()
+                        .filter(|i| i.role == role)
+                        .map(|i| (p, i.span.start, i.span.end)),
+                );
             }
         }
     }

@@ -91,7 +91,7 @@ impl fmt::Display for Confidence {
 
 /// Which part of a file a pattern's matches count in.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Region {
     /// Anywhere (the default for secrets: they are found inside strings and comments).
     Any,
@@ -99,9 +99,29 @@ pub enum Region {
     /// docstring or string literal (it may start on a literal's opening quote).
     Code,
     /// Only the requirement names of a dependency manifest (`requirements*.txt`,
-    /// `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`). These regions replace the keyword
-    /// prefilter, so such a pattern may have no keywords.
+    /// `pyproject.toml`, `setup.cfg`, `setup.py`, `Pipfile`, the `pip:` list of a conda
+    /// `environment.yml`), each read as PEP 508: a window holds one name.
     Dependencies,
+    /// Only the URLs a manifest fetches packages from: index, extra index and find-links URLs,
+    /// direct references (with the options after them, such as `--hash`), source `url`s.
+    PackageSource,
+    /// Only the indexes an installer merges with `PyPI`, taking the highest version from
+    /// either (pip's `--extra-index-url`, PDM sources, uv's `unsafe-best-match`).
+    ExtraIndex,
+    /// Only the hosts (or source URLs) whose TLS checks a manifest turns off.
+    TrustedHost,
+}
+
+impl Region {
+    /// Whether the region is read from dependency manifests (`matcher::deps`). Such regions
+    /// replace the keyword prefilter, so a pattern over one may have no keywords.
+    #[must_use]
+    pub fn is_manifest(self) -> bool {
+        matches!(
+            self,
+            Region::Dependencies | Region::PackageSource | Region::ExtraIndex | Region::TrustedHost
+        )
+    }
 }
 
 /// A file-level condition: a match is kept only in a file that matches `paths`, or whose code
@@ -830,7 +850,7 @@ fn kind_problems(spec: &PatternSpec) -> Vec<String> {
         }
         if spec.keywords.is_empty()
             && spec.paths.is_empty()
-            && spec.region != Some(Region::Dependencies)
+            && !spec.region.is_some_and(Region::is_manifest)
             && spec.detector.as_deref() != Some("high-entropy")
         {
             problems.push(
