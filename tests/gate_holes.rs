@@ -557,4 +557,17 @@ fn kubernetes_secret_lists_flow_maps_and_json_manifests_are_decoded() {
         );
         std::fs::remove_file(repo.join(path)).unwrap();
     }
+    // A base64 value folded over two lines, of which a commit changes only the second: the
+    // value is new although its first line (where it is reported) is not.
+    let block = |tail: &str| {
+        format!(
+            "kind: Secret\ndata:\n  tok: |\n    {}\n    {tail}\n",
+            &b64[..20]
+        )
+    };
+    write_tree(&repo, &[("block.yaml", &block("AAAA"))]);
+    commit_unchecked(&sb, &repo, "block");
+    write_tree(&repo, &[("block.yaml", &block(&b64[20..]))]);
+    let shown = blocked_commit(&sb, &repo, 1);
+    assert!(shown.contains("block.yaml[data.tok]:4:5"), "{shown}");
 }
