@@ -429,6 +429,7 @@ impl Config {
             if p.confidence() < min {
                 p.spec.severity = Severity::Warning;
             }
+            p.min_confidence = min;
             if let Some(s) = self.rules.severity.get(p.id()) {
                 // An explicit severity covers the pattern's tainted matches too.
                 p.spec.severity = *s;

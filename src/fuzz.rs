@@ -65,6 +65,10 @@ const TOKENS: &[&[u8]] = &[
     b"---\n",
     b"data:",
     b"kind: Secret\n",
+    b"kind: List\nitems:\n- ",
+    b"stringData: {",
+    b"\"kind\": \"Secret\"",
+    b"|\n  ",
     b"AKIA",
     b"ghp_",
     b"-----BEGIN ",
@@ -269,11 +273,21 @@ fn fuzz_notebook_extractor() {
 #[test]
 fn fuzz_kubernetes_extractor() {
     run("kubernetes", |bytes| {
-        let _ = crate::extract::kubernetes::decoded_values(
-            "secret.yaml",
-            bytes,
-            &crate::source::Provenance::File,
-        );
+        for path in ["secret.yaml", "list.json"] {
+            let parts = crate::extract::kubernetes::decoded_values(
+                path,
+                bytes,
+                &crate::source::Provenance::File,
+            );
+            // Every value is reported at a line of the file, within the lines it was read from.
+            let lines = u32::try_from(bytes.split(|&b| b == b'\n').count()).unwrap();
+            for part in &parts {
+                let e = part.extract.as_ref().unwrap();
+                let (line, column) = e.at.unwrap();
+                let (first, last) = e.from_lines.unwrap();
+                assert!(column >= 1 && first == line && line <= last && last <= lines);
+            }
+        }
     });
 }
 

@@ -127,7 +127,8 @@ fn scan_severities(files: &[(&str, &str)]) -> Vec<(u64, String)> {
 
 #[test]
 fn injection_blocks_only_when_user_input_reaches_the_sink() {
-    // Issue 13: a constant reaching a sink and a pickle round trip blocked commits.
+    // Issue 13: a constant reaching a sink and a pickle round trip blocked commits; a
+    // constant shell command (`os.system('clear')`, line 16) is not reported at all.
     let src = "import pickle\nfrom flask import Flask, request\napp = Flask(__name__)\nTABLE = 'users'\n\n\
 @app.route('/u/<name>')\ndef user(name):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n\
     cur.execute(f\"SELECT count(*) FROM {TABLE}\")\n    u2 = pickle.loads(pickle.dumps(u1))\n\
@@ -140,8 +141,65 @@ fn injection_blocks_only_when_user_input_reaches_the_sink() {
             (11, "error".into()),
             (13, "warning".into()),
             (15, "error".into()),
-            (16, "warning".into()),
         ]
+    );
+}
+
+#[test]
+fn file_reads_reaching_a_sink_are_low_confidence_and_block_only_at_min_confidence_low() {
+    // Issue 13: a file read is a taint source, but most programs read their own files (a
+    // cache, a version file), so it must not block by default.
+    let src = "import pickle, json\nfrom pathlib import Path\n\n\ndef load(path):\n    \
+with open(path, 'rb') as f:\n        data = f.read()\n    return pickle.loads(data)\n\n\n\
+def run(p):\n    exec(Path(p).read_text())\n\n\ndef cached(key):\n    return pickle.loads(key)\n";
+    let findings = |config: &str| {
+        let dir = TempDir::new().unwrap();
+        write_tree(dir.path(), &[("app.py", src), (".pyguard.yaml", config)]);
+        let out = pyguard()
+            .args(["scan", "--format", "json", "."])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let found: Vec<(u64, String, String)> = json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["confidence"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (out.status.code(), found)
+    };
+    let row = |line: u64, severity: &str, confidence: &str| {
+        (line, severity.to_string(), confidence.to_string())
+    };
+    // The file reads are low-confidence warnings; a parameter of no known origin stays a
+    // plain (high-confidence) warning.
+    assert_eq!(
+        findings("min_confidence: medium\n"),
+        (
+            Some(0),
+            vec![
+                row(8, "warning", "low"),
+                row(12, "warning", "low"),
+                row(16, "warning", "high"),
+            ]
+        )
+    );
+    assert_eq!(
+        findings("min_confidence: low\n"),
+        (
+            Some(1),
+            vec![
+                row(8, "error", "low"),
+                row(12, "error", "low"),
+                row(16, "warning", "high"),
+            ]
+        )
     );
 }
 

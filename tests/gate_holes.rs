@@ -541,3 +541,64 @@ fn pre_push_does_not_trust_a_stale_remote_tracking_ref() {
     commit_unchecked(&sb, &repo, "topic");
     passes(&sb.git(&repo, &["push", "-q", "origin", "topic"]));
 }
+
+/// Kubernetes manifests holding `TOKEN` base64-encoded in the shapes that were not decoded:
+/// (path, content, where the hook must point: the line and column of the base64 value).
+fn secret_manifests() -> Vec<(&'static str, String, &'static str)> {
+    let b64 = pyguard::rules::validate::base64_encode(TOKEN.as_bytes(), false);
+    vec![
+        (
+            "list.yaml",
+            format!(
+                "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: gh\n  data:\n    GITHUB_TOKEN: {b64}\n"
+            ),
+            "list.yaml[items[0].data.GITHUB_TOKEN]:9:19",
+        ),
+        (
+            "flow.yaml",
+            format!("apiVersion: v1\nkind: Secret\ndata: {{user: YWRtaW4=, GITHUB_TOKEN: {b64}}}\n"),
+            "flow.yaml[data.GITHUB_TOKEN]:3:38",
+        ),
+        (
+            "secret.json",
+            format!(
+                "{{\"apiVersion\": \"v1\", \"kind\": \"Secret\",\n \"data\": {{\"GITHUB_TOKEN\": \"{b64}\"}}}}\n"
+            ),
+            "secret.json[data.GITHUB_TOKEN]:2:28",
+        ),
+    ]
+}
+
+#[test]
+fn kubernetes_secret_lists_flow_maps_and_json_manifests_are_decoded() {
+    // A Secret inside `kind: List`, a flow-style `data: {k: b64}` and a JSON manifest were not
+    // decoded, so a base64 token in them was committed.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    let b64 = pyguard::rules::validate::base64_encode(TOKEN.as_bytes(), false);
+    for (path, text, at) in secret_manifests() {
+        write_tree(&repo, &[(path, &text)]);
+        let shown = blocked_commit(&sb, &repo, 1);
+        assert!(shown.contains("error[github-token]"), "{shown}");
+        assert!(shown.contains(at), "{at} missing in:\n{shown}");
+        // The base64 text is the token in another spelling: never printed in full either.
+        assert!(
+            !shown.contains(&b64),
+            "base64 token printed in full:\n{shown}"
+        );
+        std::fs::remove_file(repo.join(path)).unwrap();
+    }
+    // A base64 value folded over two lines, of which a commit changes only the second: the
+    // value is new although its first line (where it is reported) is not.
+    let block = |tail: &str| {
+        format!(
+            "kind: Secret\ndata:\n  tok: |\n    {}\n    {tail}\n",
+            &b64[..20]
+        )
+    };
+    write_tree(&repo, &[("block.yaml", &block("AAAA"))]);
+    commit_unchecked(&sb, &repo, "block");
+    write_tree(&repo, &[("block.yaml", &block(&b64[20..]))]);
+    let shown = blocked_commit(&sb, &repo, 1);
+    assert!(shown.contains("block.yaml[data.tok]:4:5"), "{shown}");
+}

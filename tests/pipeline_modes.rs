@@ -392,3 +392,79 @@ fn an_http_index_in_an_included_requirements_file_blocks_and_a_trusted_host_warn
     assert_eq!(staged, ["pip-index-insecure-http", "pip-trusted-host"]);
     assert_eq!(history, staged);
 }
+
+#[test]
+fn kubernetes_secret_lists_flow_maps_and_json_are_decoded_in_every_mode() {
+    // Broke: Secrets inside `kind: List`, flow-style `data: {k: b64}` and JSON manifests were
+    // not decoded by any mode; the hook, scan, history and pre-push must all find them.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    let b64 = pyguard::rules::validate::base64_encode(TOKEN.as_bytes(), false);
+    let files = [
+        (
+            "k8s/list.yaml",
+            format!("kind: List\nitems:\n  - kind: Secret\n    data:\n      token: {b64}\n"),
+        ),
+        (
+            "k8s/flow.yaml",
+            format!("kind: Secret\ndata: {{token: {b64}}}\n"),
+        ),
+        (
+            "k8s/secret.json",
+            format!("{{\"kind\": \"List\", \"items\": [{{\"kind\": \"Secret\", \"data\": {{\"token\": \"{b64}\"}}}}]}}\n"),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    write_tree(&repo, &refs);
+    sb.ok(&repo, &["add", "-A"]);
+    let want = vec!["github-token".to_string(); 3];
+    assert_eq!(
+        ids(&sb, &repo, &["scan", "--staged"]),
+        (Some(1), want.clone())
+    );
+    let hook = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-commit"])
+        .output()
+        .unwrap();
+    assert_eq!(hook.status.code(), Some(1), "{}", text(&hook));
+    assert_eq!(text(&hook).matches("error[github-token]").count(), 3);
+    commit_unchecked(&sb, &repo, "manifests");
+    assert_eq!(ids(&sb, &repo, &["scan", "."]), (Some(1), want));
+    // History reports one secret once, with every place it occurs.
+    let out = sb
+        .pyguard(&repo)
+        .args(["history", ".", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let doc = crate::common::json(&out);
+    let places: Vec<String> = doc["findings"][0]["places"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| format!("{}:{}", p["path"].as_str().unwrap(), p["line"]))
+        .collect();
+    assert_eq!(
+        places,
+        ["k8s/flow.yaml:2", "k8s/list.yaml:5", "k8s/secret.json:1"],
+        "{doc}"
+    );
+    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
+    let push = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-push", "origin", "/nowhere"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(push.status.code(), Some(1), "{}", text(&push));
+    assert_eq!(text(&push).matches("error[github-token]").count(), 3);
+    for out in [&hook, &push] {
+        assert!(
+            !text(out).contains(TOKEN) && !text(out).contains(&b64),
+            "{}",
+            text(out)
+        );
+    }
+}

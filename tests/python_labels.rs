@@ -127,13 +127,5 @@ fn the_scan_agrees_with_the_python_fixture_labels() {
 /// Labelled lines pyguard does not report today (the Python rules' open work).
 const KNOWN_MISSES: &[&str] = &[];
 
-/// Findings on lines the fixtures label "ok". All four are warnings (none blocks): the
-/// policy of issue 13 reports exec/eval of any non-literal and `shell=True` with any command
-/// as a warning. Two are real false positives to fix in the rules: a literal `eval` string
-/// after a tainted assignment (`exec_eval.py:65`) and `os.system` of a constant (`shell.py:43`).
-const KNOWN_FALSE_POSITIVES: &[&str] = &[
-    "exec_eval.py:65 \"exec-user-input\"",
-    "exec_eval.py:82 \"exec-user-input\"",
-    "shell.py:43 \"shell-injection\"",
-    "shell.py:51 \"subprocess-shell-true\"",
-];
+/// Findings on lines the fixtures label "ok".
+const KNOWN_FALSE_POSITIVES: &[&str] = &[];

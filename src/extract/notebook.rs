@@ -181,6 +181,7 @@ fn part(
         label,
         glob_path,
         at: None,
+        from_lines: None,
     });
     chunk
 }

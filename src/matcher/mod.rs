@@ -28,7 +28,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context as _, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::rules::pattern::{Kind, Pattern, Region};
+use crate::rules::pattern::{Kind, Pattern, Region, Taint};
 use crate::rules::validate::Validator;
 use crate::rules::{entropy, placeholder};
 
@@ -49,9 +49,10 @@ pub struct Match {
     pub span: Range<usize>,
     /// Byte span of the secret (the capture group).
     pub secret: Range<usize>,
-    /// Whether the pattern's `tainted` group holds data from outside the program (see
-    /// [`taint`]): such a match is reported at the pattern's `tainted_severity`.
-    pub tainted: bool,
+    /// Where the data in the pattern's `tainted` group comes from (see [`taint`]): outside
+    /// data makes the match take the pattern's `tainted_severity`; a file read, a
+    /// low-confidence one.
+    pub taint: Taint,
     /// Whether the value has the provider's shape but is not one a provider issued (its
     /// checksum fails, or it was typed by hand): reported as a low-confidence warning.
     pub sample: bool,
@@ -478,11 +479,11 @@ impl Matcher {
                 let Some(evidence) = code.keeps(pattern, spans, flow) else {
                     continue;
                 };
-                let Some(tainted) = code.taint_gates(&caps, start) else {
+                let Some(taint) = code.taint_gates(&caps, start) else {
                     continue;
                 };
                 let mut evidence = evidence;
-                if tainted {
+                if taint != Taint::Clean {
                     // The taint came from somewhere above in the same function: a change
                     // there (`x = input()` added above an old `exec(x)`) completes the match.
                     let at = start + whole.start();
@@ -492,7 +493,7 @@ impl Matcher {
                     pattern: p,
                     span: start + whole.start()..start + whole.end(),
                     secret: start + secret.start()..start + secret.end(),
-                    tainted,
+                    taint,
                     sample,
                     evidence,
                 };
@@ -556,7 +557,7 @@ impl Matcher {
                 pattern: p,
                 span: hit.span,
                 secret: hit.secret,
-                tainted: false,
+                taint: Taint::Clean,
                 sample: false,
                 evidence: Vec::new(),
             });
@@ -586,7 +587,7 @@ impl Matcher {
                 pattern: p,
                 span: secret.clone(),
                 secret,
-                tainted: false,
+                taint: Taint::Clean,
                 sample: false,
                 evidence: Vec::new(),
             });
@@ -794,20 +795,26 @@ impl<'a> CodeView<'a> {
         self.lexed.get_or_init(|| python::lex(self.bytes))
     }
 
-    /// Whether the code in `expr` carries data from outside the program (Python files only).
-    fn tainted(&self, expr: Range<usize>) -> bool {
-        self.python && taint::tainted(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
+    /// Where the data of the code in `expr` comes from (Python files only).
+    fn taint(&self, expr: Range<usize>) -> Taint {
+        if !self.python {
+            return Taint::Clean;
+        }
+        taint::taint(self.bytes, self.lexed(), expr, taint::MAX_HOPS)
     }
 
     /// The gates of the `dynamic` and `tainted` groups of a match found at `start`: `None`
-    /// when its `dynamic` group is a constant (no finding), else whether its `tainted` group
-    /// carries outside data.
-    fn taint_gates(&self, caps: &regex::bytes::Captures<'_>, start: usize) -> Option<bool> {
+    /// when its `dynamic` group is a constant (no finding), else where the data of its
+    /// `tainted` group comes from.
+    fn taint_gates(&self, caps: &regex::bytes::Captures<'_>, start: usize) -> Option<Taint> {
         let at = |m: regex::bytes::Match<'_>| start + m.start()..start + m.end();
         if caps.name("dynamic").is_some_and(|d| self.constant(at(d))) {
             return None;
         }
-        Some(caps.name("tainted").is_some_and(|t| self.tainted(at(t))))
+        Some(
+            caps.name("tainted")
+                .map_or(Taint::Clean, |t| self.taint(at(t))),
+        )
     }
 
     /// Whether the code in `expr` is built from literals and constants only (Python files).
@@ -891,7 +898,7 @@ fn whole_file_match(pattern: usize) -> Match {
         pattern,
         span: 0..0,
         secret: 0..0,
-        tainted: false,
+        taint: Taint::Clean,
         sample: false,
         evidence: Vec::new(),
     }

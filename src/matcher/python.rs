@@ -101,6 +101,32 @@ pub fn nearest_assignment(
 /// (`name += ...`), with the scope rules of [`nearest_assignment`].
 #[must_use]
 pub fn assignments(src: &[u8], lexed: &Lexed, name: Range<usize>, at: usize) -> Vec<Range<usize>> {
+    in_scope(src, lexed, name, at, |stmt, name| {
+        assignment_rhs(src, stmt, name)
+    })
+}
+
+/// Every binding of the name at `name` before `at` in the same scope: the right-hand sides of
+/// [`assignments`], and the expressions of `with EXPR as name` and `for ... name ... in EXPR:`
+/// (the value the name is bound to comes from that expression).
+#[must_use]
+pub fn bindings(src: &[u8], lexed: &Lexed, name: Range<usize>, at: usize) -> Vec<Range<usize>> {
+    in_scope(src, lexed, name, at, |stmt, name| {
+        assignment_rhs(src, stmt.clone(), name)
+            .or_else(|| with_binding(src, lexed, stmt.clone(), name))
+            .or_else(|| for_binding(src, lexed, stmt, name))
+    })
+}
+
+/// The statements before `at` in the scope of `at` that `pick` finds something in, for the
+/// name at `name`, with the scope rules of [`nearest_assignment`].
+fn in_scope(
+    src: &[u8],
+    lexed: &Lexed,
+    name: Range<usize>,
+    at: usize,
+    pick: impl Fn(Range<usize>, &[u8]) -> Option<Range<usize>>,
+) -> Vec<Range<usize>> {
     let name = &src[name];
     let starts = lexed.logical_starts();
     let here = starts.partition_point(|&s| s <= at).saturating_sub(1);
@@ -153,7 +179,7 @@ pub fn assignments(src: &[u8], lexed: &Lexed, name: Range<usize>, at: usize) -> 
             continue;
         }
         for stmt in statements(src, lexed, first..end) {
-            if let Some(rhs) = assignment_rhs(src, stmt, name) {
+            if let Some(rhs) = pick(stmt, name) {
                 found.push(rhs);
             }
         }
@@ -202,6 +228,83 @@ fn statements(src: &[u8], lexed: &Lexed, line: Range<usize>) -> Vec<Range<usize>
         }
     }
     out
+}
+
+/// Whether `text[i..]` starts with the identifier `word` as a whole word.
+fn word_at(text: &[u8], i: usize, word: &[u8]) -> bool {
+    text[i..].starts_with(word)
+        && (i == 0 || !is_ident(text[i - 1]))
+        && text.get(i + word.len()).is_none_or(|&b| !is_ident(b))
+}
+
+/// The position of the first `:` in code at bracket depth 0 in `range` (a compound
+/// statement's header ends there).
+fn header_end(src: &[u8], lexed: &Lexed, range: Range<usize>) -> Option<usize> {
+    let mut depth = 0i32;
+    for i in range {
+        if lexed.class(i) != Class::Code {
+            continue;
+        }
+        match src[i] {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth -= 1,
+            b':' if depth <= 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// If `stmt` is `with ... EXPR as name ...:`, the expressions of its items up to that `as`.
+fn with_binding(
+    src: &[u8],
+    lexed: &Lexed,
+    stmt: Range<usize>,
+    name: &[u8],
+) -> Option<Range<usize>> {
+    let text = &src[stmt.clone()];
+    let skip = if text.starts_with(b"with ") {
+        5
+    } else if text.starts_with(b"async with ") {
+        11
+    } else {
+        return None;
+    };
+    let end = header_end(src, lexed, stmt.start + skip..stmt.end)? - stmt.start;
+    // `as` followed by the name, in code.
+    (skip..end).find_map(|i| {
+        let is_as = word_at(text, i, b"as") && lexed.class(stmt.start + i) == Class::Code;
+        if !is_as {
+            return None;
+        }
+        let j = i
+            + 2
+            + text[i + 2..end]
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace() || **b == b'(')
+                .count();
+        word_at(text, j, name).then_some(stmt.start + skip..stmt.start + i)
+    })
+}
+
+/// If `stmt` is `for TARGETS in EXPR:` and `name` is one of the targets, `EXPR`.
+fn for_binding(src: &[u8], lexed: &Lexed, stmt: Range<usize>, name: &[u8]) -> Option<Range<usize>> {
+    let text = &src[stmt.clone()];
+    let skip = if text.starts_with(b"for ") {
+        4
+    } else if text.starts_with(b"async for ") {
+        10
+    } else {
+        return None;
+    };
+    let end = header_end(src, lexed, stmt.start + skip..stmt.end)? - stmt.start;
+    let in_at = (skip..end)
+        .find(|&i| word_at(text, i, b"in") && lexed.class(stmt.start + i) == Class::Code)?;
+    let targets = skip..in_at;
+    targets
+        .clone()
+        .any(|i| word_at(text, i, name))
+        .then_some(stmt.start + in_at + 2..stmt.start + end)
 }
 
 /// If `stmt` assigns to exactly `name` (optionally annotated), its right-hand side.

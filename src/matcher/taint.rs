@@ -1,17 +1,21 @@
 //! Taint: whether a Python expression carries data from outside the program (`input()`,
 //! `sys.argv`, `os.environ`/`os.getenv`, web request data of Flask, Django and
-//! Starlette/FastAPI, `socket.recv`), followed back through assignments in the same scope
-//! (f-strings, `%`, `.format`, `+`, `join` and calls simply carry the names inside them), the
-//! parameters of web handlers (a function under a route decorator, or a Django view whose first
-//! parameter is `request`), and the `return` of a function of the same module that is called.
+//! Starlette/FastAPI, `socket.recv`) or read from a file (`open(...)` for reading and what is
+//! read through it, `Path.read_text()`/`read_bytes()`), followed back through assignments in
+//! the same scope (f-strings, `%`, `.format`, `+`, `join` and calls simply carry the names
+//! inside them), `with ... as name` and `for name in ...` bindings, the parameters of web
+//! handlers (a function under a route decorator, or a Django view whose first parameter is
+//! `request`), and the `return` of a function of the same module that is called.
 //!
-//! A pattern asks for this with a capture group named `tainted`: a match whose group is
-//! tainted is reported at the pattern's `tainted_severity`. It is a heuristic over the lexer's
-//! view of the source, not a type-aware analysis: it does not follow attributes, containers,
-//! tuple targets, loops, globals or imports, and it treats no call as a sanitiser except the
-//! numeric conversions `int()`/`float()` of a whole expression. File reads and standard input are not
-//! sources: loading one's own data files, or a command that runs the script piped to it, is
-//! the normal case.
+//! A pattern asks for this with a capture group named `tainted`: a match whose group carries
+//! outside data is reported at the pattern's `tainted_severity`; one that carries only a file
+//! read is a low-confidence finding (most programs read their own files: a cache, a fixture, a
+//! configuration), which blocks only when `min_confidence: low` is configured. It is a
+//! heuristic over the lexer's view of the source, not a type-aware analysis: it does not follow
+//! attributes, containers, tuple targets of assignments, globals or imports, and it treats no
+//! call as a sanitiser except the numeric conversions `int()`/`float()` of a whole expression.
+//! Standard input is not a source: a command that runs the script piped to it is the normal
+//! case.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -19,6 +23,7 @@ use std::sync::OnceLock;
 use regex::bytes::Regex;
 
 use super::python::{self, Class, Lexed};
+use crate::rules::pattern::Taint;
 
 /// How many assignments (or calls) back a name is followed.
 pub const MAX_HOPS: u32 = 4;
@@ -43,6 +48,21 @@ fn sources() -> &'static Regex {
     })
 }
 
+/// Where a file is opened or read, in code with strings blanked: `open(` (and `io.open`,
+/// `codecs.open`), whose mode is checked separately, and `.read_text(`/`.read_bytes(`.
+fn file_sources() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            (?P<open>(?:^|[^.\w])open | \b(?:io|codecs)\s*\.\s*open)\s*\(
+            | \.\s*read_(?:text|bytes)\s*\(
+            ",
+        )
+        .expect("file source regex")
+    })
+}
+
 /// Decorators that make a function's parameters request data (Flask, `FastAPI`, Starlette,
 /// Django REST framework, aiohttp-style routers).
 fn handler_decorator() -> &'static Regex {
@@ -61,19 +81,24 @@ const KEYWORDS: &[&[u8]] = &[
     b"lambda", b"await", b"self", b"cls", b"request",
 ];
 
-/// Whether the code in `expr` (a byte range of `src`, lexed as `lexed`) carries outside data,
-/// following names back at most `hops` steps.
+/// Where the data of the code in `expr` (a byte range of `src`, lexed as `lexed`) comes from,
+/// following names back at most `hops` steps: the strongest source found.
 #[must_use]
-pub fn tainted(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> bool {
+pub fn taint(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> Taint {
     let code = code_only(src, lexed, expr.clone());
     if is_numeric_conversion(&code) {
-        return false;
+        return Taint::Clean;
     }
     if sources().is_match(&code) {
-        return true;
+        return Taint::Outside;
     }
+    let mut found = if reads_file(src, lexed, expr.start, &code) {
+        Taint::File
+    } else {
+        Taint::Clean
+    };
     if hops == 0 {
-        return false;
+        return found;
     }
     let mut i = 0;
     while i < code.len() {
@@ -100,13 +125,14 @@ pub fn tainted(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> bool
         let next = code[i..].iter().find(|b| !b.is_ascii_whitespace());
         let at = expr.start + start;
         if next == Some(&b'(') {
-            if returns_tainted(src, lexed, word, hops - 1) {
-                return true;
+            found = found.max(returns_taint(src, lexed, word, hops - 1));
+            if found == Taint::Outside {
+                return found;
             }
             continue;
         }
         let name = at..at + word.len();
-        let all = python::assignments(src, lexed, name, expr.start);
+        let all = python::bindings(src, lexed, name, expr.start);
         // A handler's parameters are strings from the URL; `page.title` is an attribute of an
         // object the handler was given, not one of them.
         let attribute = next == Some(&b'.')
@@ -118,16 +144,82 @@ pub fn tainted(src: &[u8], lexed: &Lexed, expr: Range<usize>, hops: u32) -> bool
                 != Some(&b'(');
         if all.is_empty() {
             if !attribute && is_handler_param(src, lexed, word, expr.start) {
-                return true;
+                return Taint::Outside;
             }
-        } else if all
-            .into_iter()
-            .any(|rhs| tainted(src, lexed, rhs, hops - 1))
-        {
-            return true;
+        } else {
+            for rhs in all {
+                found = found.max(taint(src, lexed, rhs, hops - 1));
+                if found == Taint::Outside {
+                    return found;
+                }
+            }
         }
     }
-    false
+    found
+}
+
+/// Whether `code` (the code of the expression starting at `start`) opens a file for reading
+/// or reads one: an `open(` whose mode literal, if any, does not write (`w`, `a`, `x`), or a
+/// `Path.read_text()`/`read_bytes()`.
+fn reads_file(src: &[u8], lexed: &Lexed, start: usize, code: &[u8]) -> bool {
+    file_sources().captures_iter(code).any(|caps| {
+        if caps.name("open").is_none() {
+            return true;
+        }
+        let Some(whole) = caps.get(0) else {
+            return false;
+        };
+        // The call's arguments: up to the matching parenthesis (strings are blanked).
+        let mut depth = 0i32;
+        let mut end = code.len();
+        for (i, &b) in code.iter().enumerate().skip(whole.end() - 1) {
+            match b {
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        !string_literals(src, lexed, start + whole.end()..start + end).any(|lit| {
+            !lit.is_empty()
+                && lit.len() <= 4
+                && lit.iter().all(|b| b"rwabxtU+".contains(b))
+                && lit.iter().any(|b| b"wax".contains(b))
+        })
+    })
+}
+
+/// The bodies of the string literals in `range` (prefix and quotes stripped).
+fn string_literals<'s>(
+    src: &'s [u8],
+    lexed: &'s Lexed,
+    range: Range<usize>,
+) -> impl Iterator<Item = &'s [u8]> + 's {
+    let mut i = range.start;
+    std::iter::from_fn(move || {
+        while i < range.end && lexed.class(i) == Class::Code {
+            i += 1;
+        }
+        if i >= range.end {
+            return None;
+        }
+        let from = i;
+        while i < range.end && lexed.class(i) != Class::Code {
+            i += 1;
+        }
+        let lit = &src[from..i];
+        let lit = lit.trim_ascii_start();
+        let lit = &lit[lit.iter().take_while(|b| b.is_ascii_alphabetic()).count()..];
+        let quotes = lit.iter().take_while(|b| matches!(b, b'"' | b'\'')).count();
+        let body = &lit[quotes.min(lit.len())..];
+        let body = &body[..body.len().saturating_sub(quotes)];
+        Some(body)
+    })
 }
 
 /// Whether the code in `expr` is built only from literals and constants: every name in it is
@@ -290,11 +382,12 @@ fn enclosing_def(src: &[u8], lexed: &Lexed, at: usize) -> Option<(usize, Range<u
     None
 }
 
-/// Whether a function `name` defined in this module returns tainted data (any of its
-/// `return` statements).
-fn returns_tainted(src: &[u8], lexed: &Lexed, name: &[u8], hops: u32) -> bool {
+/// Where the data a function `name` defined in this module returns comes from (the strongest
+/// of its `return` statements).
+fn returns_taint(src: &[u8], lexed: &Lexed, name: &[u8], hops: u32) -> Taint {
+    let mut found = Taint::Clean;
     if hops == 0 || name.len() < 2 {
-        return false;
+        return found;
     }
     let starts = lexed.logical_starts();
     let mut needle = b"def ".to_vec();
@@ -318,25 +411,31 @@ fn returns_tainted(src: &[u8], lexed: &Lexed, name: &[u8], hops: u32) -> bool {
             let rest = &src[first..];
             if rest.starts_with(b"return ") {
                 let end = starts.get(k + 2 + j).copied().unwrap_or(src.len());
-                if tainted(src, lexed, first + 7..end, hops) {
-                    return true;
+                found = found.max(taint(src, lexed, first + 7..end, hops));
+                if found == Taint::Outside {
+                    return found;
                 }
             }
         }
     }
-    false
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Whether the argument of the last `sink(` in `src` is tainted.
-    fn sink_tainted(src: &str) -> bool {
+    /// Where the argument of the last `sink(` in `src` comes from.
+    fn sink_taint(src: &str) -> Taint {
         let at = src.rfind("sink(").unwrap() + 5;
         let end = at + src[at..].find(")\n").unwrap();
         let lexed = python::lex(src.as_bytes());
-        tainted(src.as_bytes(), &lexed, at..end, MAX_HOPS)
+        taint(src.as_bytes(), &lexed, at..end, MAX_HOPS)
+    }
+
+    /// Whether the argument of the last `sink(` in `src` carries outside data.
+    fn sink_tainted(src: &str) -> bool {
+        sink_taint(src) == Taint::Outside
     }
 
     #[test]
@@ -407,6 +506,42 @@ mod tests {
         assert!(!sink_tainted(src));
         let src = "def helper(name):\n    sink(name)\n";
         assert!(!sink_tainted(src));
+    }
+
+    #[test]
+    fn file_reads_are_a_weaker_source() {
+        for src in [
+            "sink(open(path).read())\n",
+            "sink(open(path, 'rb'))\n",
+            "data = open(p).readlines()\nsink(data)\n",
+            "with open(p) as f:\n    data = f.read()\n    sink(data)\n",
+            "with open(p, 'rb') as f:\n    sink(f)\n",
+            "f = open(p)\nfor line in f:\n    sink(line)\n",
+            "with open(p) as f:\n    for i, row in enumerate(csv.reader(f)):\n        sink(row)\n",
+            "cfg = json.load(open(p))\nsink(cfg)\n",
+            "with io.open(p, encoding='utf-8') as fh:\n    sink(json.load(fh))\n",
+            "sink(Path(p).read_text())\n",
+            "sink(pathlib.Path(p).read_bytes())\n",
+            "def load():\n    with open(p) as f:\n        return f.read()\n\nsink(load())\n",
+        ] {
+            assert_eq!(sink_taint(src), Taint::File, "{src}");
+        }
+        for src in [
+            // A file opened for writing is not read.
+            "sink(open(path, 'w'))\n",
+            "with open(log, mode='a') as f:\n    sink(f)\n",
+            "sink(text)\n",
+            "sink('open(p).read()')\n",
+            // Another object's `open` is not a file.
+            "sink(webbrowser.open(url))\n",
+        ] {
+            assert_eq!(sink_taint(src), Taint::Clean, "{src}");
+        }
+        // Outside data is the stronger taint.
+        let src = "with open(p) as f:\n    sink(f.read() + input())\n";
+        assert_eq!(sink_taint(src), Taint::Outside);
+        let src = "for arg in sys.argv[1:]:\n    sink(arg)\n";
+        assert_eq!(sink_taint(src), Taint::Outside);
     }
 
     #[test]

@@ -317,7 +317,10 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             pattern_name.push_str(SAMPLE_NOTE);
             (Severity::Warning, Confidence::Low)
         } else {
-            (full.severity_at(&chunk.path, m.tainted), full.confidence())
+            (
+                full.severity_at(&chunk.path, m.taint),
+                full.confidence_at(m.taint),
+            )
         };
         out.push(Finding {
             pattern_id: pattern.id.clone(),

@@ -51,8 +51,8 @@ impl Scanner {
 
     /// Scans one chunk. Errors are those of broken patterns; the chunk's other findings are
     /// still returned. A notebook is scanned cell by cell, and a Kubernetes Secret manifest
-    /// also has its decoded `data:` values scanned (see `source::notebook`,
-    /// `source::kubernetes`).
+    /// also has its decoded `data:` values scanned (see `extract::notebook`,
+    /// `extract::kubernetes`).
     #[must_use]
     pub fn scan(&self, chunk: &Chunk<'_>) -> (Outcome, Vec<anyhow::Error>) {
         if let Some(text) = utf16::decode(&chunk.bytes) {
@@ -103,11 +103,12 @@ impl Scanner {
             let (outcome, errs) = self.scan_one(part);
             errors.extend(errs);
             if let Outcome::Scanned(found) = outcome {
-                findings.extend(
-                    found
-                        .into_iter()
-                        .filter(|f| added.is_none_or(|r| r.iter().any(|r| r.contains(&f.line)))),
-                );
+                // A decoded value is added when any file line it was read from is.
+                let from = part.extract.as_ref().and_then(|e| e.from_lines);
+                findings.extend(found.into_iter().filter(|f| {
+                    let (first, last) = from.unwrap_or((f.line, f.line));
+                    added.is_none_or(|r| r.iter().any(|r| first <= *r.end() && *r.start() <= last))
+                }));
             }
         }
         (Outcome::Scanned(findings), errors)

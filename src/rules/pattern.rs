@@ -63,6 +63,18 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Where the value reaching a sink came from (see `matcher::taint`), weakest first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Taint {
+    /// Nothing known to come from outside the program.
+    #[default]
+    Clean,
+    /// Read from a file: outside data when the file is, the program's own data otherwise.
+    File,
+    /// User input, arguments, environment, request or socket data.
+    Outside,
+}
+
 /// How sure a finding is: high for a provider prefix with a checksum or structure, medium
 /// for a provider shape or a secret-named key in context, low for randomness alone or a
 /// hand-typed sample. The hook blocks at `min-confidence` (medium by default) and above.
@@ -354,6 +366,9 @@ pub struct Pattern {
     context_regex: OnceLock<Option<Regex>>,
     /// The test-code policy from the configuration (`None`: the built-in one).
     pub test_code: Option<std::sync::Arc<TestCode>>,
+    /// The configured `min_confidence`: a finding below it does not block (see
+    /// [`Pattern::severity_at`]).
+    pub min_confidence: Confidence,
 }
 
 impl Pattern {
@@ -409,11 +424,14 @@ impl Pattern {
 
     /// The severity of a match at `path`: `tainted_severity` for a match whose `tainted` group
     /// carries outside data, else `severity`; a blocking Python code finding in test code
-    /// (see [`TestCode`]) is lowered to the test-code severity.
+    /// (see [`TestCode`]) is lowered to the test-code severity. Data read from a file gives a
+    /// low-confidence finding ([`Pattern::confidence_at`]): `tainted_severity` only when the
+    /// configured `min_confidence` is low, since most programs read their own files.
     #[must_use]
-    pub fn severity_at(&self, path: &str, tainted: bool) -> Severity {
+    pub fn severity_at(&self, path: &str, taint: Taint) -> Severity {
         let own = match self.spec.tainted_severity {
-            Some(s) if tainted => s,
+            Some(s) if taint == Taint::Outside => s,
+            Some(s) if taint == Taint::File && self.min_confidence <= Confidence::Low => s,
             _ => self.spec.severity,
         };
         if own == Severity::Error && self.spec.kind == Kind::Python && self.region() == Region::Code
@@ -462,6 +480,17 @@ impl Pattern {
         match self.spec.kind {
             Kind::File => None,
             _ => self.spec.detector.as_deref(),
+        }
+    }
+
+    /// The confidence of a match: low when only a file read taints it (the file may well be
+    /// the program's own), else the pattern's.
+    #[must_use]
+    pub fn confidence_at(&self, taint: Taint) -> Confidence {
+        if taint == Taint::File && self.spec.tainted_severity.is_some() {
+            Confidence::Low
+        } else {
+            self.confidence()
         }
     }
 
@@ -804,6 +833,7 @@ fn check(
         flow: OnceLock::new(),
         context_regex: OnceLock::new(),
         test_code: None,
+        min_confidence: Confidence::Medium,
     })
 }
 

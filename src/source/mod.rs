@@ -78,6 +78,9 @@ pub struct Extract {
     /// Report every finding at this (line, column) of the file, for decoded content whose own
     /// lines are not the file's (a Kubernetes Secret's base64 value).
     pub at: Option<(u32, u32)>,
+    /// The file lines (first, last) the decoded content was read from: a commit that adds any
+    /// of them adds the content (a base64 value folded over several lines).
+    pub from_lines: Option<(u32, u32)>,
 }
 
 impl<'a> Chunk<'a> {
