@@ -127,8 +127,7 @@ fn scan_severities(files: &[(&str, &str)]) -> Vec<(u64, String)> {
 
 #[test]
 fn injection_blocks_only_when_user_input_reaches_the_sink() {
-    // Issue 13: a constant reaching a sink and a pickle round trip blocked commits; a
-    // constant shell command (`os.system('clear')`, line 16) is not reported at all.
+    // Issue 13: a constant reaching a sink and a pickle round trip blocked commits.
     let src = "import pickle\nfrom flask import Flask, request\napp = Flask(__name__)\nTABLE = 'users'\n\n\
 @app.route('/u/<name>')\ndef user(name):\n    cur.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n\
     cur.execute(f\"SELECT count(*) FROM {TABLE}\")\n    u2 = pickle.loads(pickle.dumps(u1))\n\
@@ -141,6 +140,7 @@ fn injection_blocks_only_when_user_input_reaches_the_sink() {
             (11, "error".into()),
             (13, "warning".into()),
             (15, "error".into()),
+            (16, "warning".into()),
         ]
     );
 }
