@@ -1,7 +1,10 @@
 //! Agreement: the same tree committed file by file, staged at once, scanned as a directory,
 //! scanned as history and pushed (pre-push) gives the same findings, one case per finding
 //! kind (secret, Python rule, file rule, committed environment, bytecode, dependency names and
-//! package sources in requirements files, a conda environment and pyproject.toml).
+//! package sources in requirements files, a conda environment and pyproject.toml). The
+//! dependency pass, which judges a change against what the project declares, has its own case
+//! through the server's `pre-receive` hook too: a change that adds only code, on top of a
+//! manifest committed and pushed before.
 //!
 //! What the modes document they do differently is normalised away: the path-set checks judge
 //! the paths a run sees, so a virtual environment committed one file per commit is reported
@@ -11,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::git::{text, Sandbox};
+use crate::common::git::{commit_unchecked, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -205,4 +208,117 @@ fn every_mode_finds_the_same_things() {
         scanned,
         "pre-push"
     );
+}
+
+/// Findings the server's hook printed, relayed by `git push` as `remote: ` lines.
+fn from_remote(out: &std::process::Output) -> Seen {
+    let shown = text(out);
+    let relayed: Vec<&str> = shown
+        .lines()
+        .filter_map(|l| l.strip_prefix("remote: "))
+        .collect();
+    from_human(&relayed.join("\n"))
+}
+
+/// The findings of every mode on one change: a manifest committed and pushed before, then a
+/// commit that adds only code. (mode, findings)
+fn modes_on_code_after_its_manifest(
+    manifest: (&str, &str),
+    code: (&str, &str),
+) -> Vec<(&'static str, Seen)> {
+    let sb = Sandbox::new();
+    let server = sb.path("server.git");
+    sb.ok(
+        sb.root.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    sb.pyguard(&server)
+        .args(["install", "--server"])
+        .assert()
+        .success();
+    let repo = sb.bare_init("client");
+    sb.ok(
+        &repo,
+        &["remote", "add", "origin", server.to_str().unwrap()],
+    );
+    write_tree(&repo, &[manifest, ("README.md", "# demo\n")]);
+    commit_unchecked(&sb, &repo, "manifest");
+    let out = sb.git(&repo, &["push", "-q", "origin", "main"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let base = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+
+    let mut found = Vec::new();
+    write_tree(&repo, &[code]);
+    sb.ok(&repo, &["add", "-A"]);
+    let out = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-commit"])
+        .output()
+        .unwrap();
+    found.push((
+        "hook pre-commit",
+        from_human(&String::from_utf8_lossy(&out.stdout)),
+    ));
+    let out = sb
+        .pyguard(&repo)
+        .args(["scan", "--staged", "-f", "json"])
+        .output()
+        .unwrap();
+    found.push(("scan --staged", from_json(&out)));
+    commit_unchecked(&sb, &repo, "code");
+    let out = sb
+        .pyguard(&repo)
+        .args(["scan", ".", "-f", "json"])
+        .output()
+        .unwrap();
+    found.push(("scan", from_json(&out)));
+    let out = sb
+        .pyguard(&repo)
+        .args(["history", ".", "-f", "json"])
+        .output()
+        .unwrap();
+    found.push(("history", from_json(&out)));
+    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let out = sb
+        .pyguard(&repo)
+        .args(["hook", "pre-push", "origin", server.to_str().unwrap()])
+        .write_stdin(format!("refs/heads/main {tip} refs/heads/main {base}\n"))
+        .output()
+        .unwrap();
+    found.push((
+        "pre-push",
+        from_human(&String::from_utf8_lossy(&out.stdout)),
+    ));
+    // A warning does not reject the push; the server prints it.
+    let out = sb.git(&repo, &["push", "origin", "main"]);
+    assert!(out.status.success(), "{}", text(&out));
+    found.push(("pre-receive", from_remote(&out)));
+    found
+}
+
+#[test]
+fn a_dependency_declared_before_the_change_answers_its_warning_in_every_mode() {
+    // The dependency pass judges a warning against what the project declares: `import Crypto`
+    // is pycryptodome's when a manifest declares it. Every mode must read the project's
+    // manifests, not only the ones the change touches (the commit is code only).
+    let code = ("app/crypt.py", "from Crypto.Cipher import AES\n");
+    let mut wrong = Vec::new();
+    for (requirements, want) in [
+        ("pycryptodome==3.20.0\n", Seen::new()),
+        (
+            "requests==2.32.3\n",
+            Seen::from([("pycrypto-import".to_string(), code.0.to_string())]),
+        ),
+    ] {
+        for (mode, found) in
+            modes_on_code_after_its_manifest(("requirements.txt", requirements), code)
+        {
+            if found != want {
+                wrong.push(format!(
+                    "{mode} with {requirements:?}: {found:?}, want {want:?}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }

@@ -468,3 +468,69 @@ fn kubernetes_secret_lists_flow_maps_and_json_are_decoded_in_every_mode() {
         );
     }
 }
+
+#[test]
+fn pre_push_and_the_server_read_the_manifests_of_the_pushed_tip() {
+    // Broke: pre-push and the server hooks judged `import Crypto` against the manifests that
+    // the pushed commits change, not the project's: a commit that adds only code on top of a
+    // requirements.txt declaring pycryptodome was warned about in a push, and in no other mode
+    // (the commit gate reads the index's manifests, `scan` the tree's).
+    let sb = Sandbox::new();
+    let server = sb.path("server.git");
+    sb.ok(
+        sb.root.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    sb.pyguard(&server)
+        .args(["install", "--server", "--hooks", "update"])
+        .assert()
+        .success();
+    let repo = sb.bare_init("client");
+    sb.ok(
+        &repo,
+        &["remote", "add", "origin", server.to_str().unwrap()],
+    );
+    write_tree(&repo, &[("requirements.txt", "pycryptodome==3.20.0\n")]);
+    commit_unchecked(&sb, &repo, "deps");
+    sb.ok(&repo, &["push", "-q", "origin", "main"]);
+    // `code` adds the import; `dropped` adds it too and replaces pycryptodome.
+    sb.ok(&repo, &["checkout", "-q", "-b", "code"]);
+    write_tree(&repo, &[("app.py", "from Crypto.Cipher import AES\n")]);
+    commit_unchecked(&sb, &repo, "code");
+    let code = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    sb.ok(&repo, &["checkout", "-q", "-b", "dropped", "main"]);
+    write_tree(&repo, &[("app.py", "import Crypto\n")]);
+    commit_unchecked(&sb, &repo, "code too");
+    write_tree(&repo, &[("requirements.txt", "requests==2.32.3\n")]);
+    commit_unchecked(&sb, &repo, "no pycryptodome");
+    let dropped = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let zero = "0".repeat(40);
+    let pre_push = |lines: &[(&str, &str)]| {
+        let mut input = String::new();
+        for (name, tip) in lines {
+            let _ = writeln!(input, "refs/heads/{name} {tip} refs/heads/{name} {zero}");
+        }
+        let out = sb
+            .pyguard(&repo)
+            .args(["hook", "pre-push", "origin", server.to_str().unwrap()])
+            .write_stdin(input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        text(&out).matches("pycrypto-import").count()
+    };
+    assert_eq!(pre_push(&[("code", &code)]), 0);
+    // The pushed tip counts, not the other refs (main still declares pycryptodome).
+    assert!(pre_push(&[("dropped", &dropped)]) > 0);
+    // Several refs are judged as one push, against every pushed tip's manifests (hooks.md).
+    assert_eq!(pre_push(&[("code", &code), ("dropped", &dropped)]), 0);
+    // The `update` hook runs once per ref: each ref against its own tip.
+    let out = sb.git(&repo, &["push", "origin", "code", "dropped"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    let warned: Vec<&str> = shown.lines().filter(|l| l.contains("--> ")).collect();
+    assert_eq!(warned.len(), 1, "{shown}");
+    assert!(warned[0].contains("app.py:1"), "{shown}");
+    assert!(shown.contains("import Crypto"), "{shown}");
+    assert!(!shown.contains("from Crypto"), "{shown}");
+}

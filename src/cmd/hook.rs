@@ -94,9 +94,19 @@ fn block_large(report: &mut Report) {
     }
 }
 
+/// The project's manifests as a pushed ref's tips hold them: (path, content).
+type TipManifests<'a> = &'a dyn Fn() -> Result<Vec<(String, Vec<u8>)>>;
+
 /// Scans the units of a git change into a report with every pass of the pipeline, leaving out
-/// the paths the configuration excludes.
-fn scan_changes(pipeline: &Pipeline, changes: &Changes, started: Instant) -> Report {
+/// the paths the configuration excludes. The dependency pass also reads `manifests` (only when
+/// a warning depends on them): a push that adds code alone is judged against what the
+/// project declares, as `scan` judges the tree.
+fn scan_changes(
+    pipeline: &Pipeline,
+    changes: &Changes,
+    started: Instant,
+    manifests: TipManifests<'_>,
+) -> Result<Report> {
     let root = changes.workdir.as_deref();
     let chunks: Vec<&Chunk<'static>> = changes
         .chunks
@@ -125,9 +135,16 @@ fn scan_changes(pipeline: &Pipeline, changes: &Changes, started: Instant) -> Rep
     }
     report.summary.skipped_large = large.cloned().collect();
     block_large(&mut report);
+    if Pipeline::wants_manifests(&report) {
+        for (path, bytes) in manifests()? {
+            if root.is_none_or(|r| pipeline.filter().keep(&r.join(&path), false)) {
+                seen.declare(&path, &bytes);
+            }
+        }
+    }
     pipeline.finish(&mut report, &seen);
     report.summary.elapsed = started.elapsed();
-    report
+    Ok(report)
 }
 
 /// A staged unit on its way to be scanned: its place in reading order, the work tree its
@@ -380,23 +397,39 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         settings.config.max_file_size,
         &|old, new| same_rules(&pipeline, root, old, new),
     )?;
-    push_verdict(&pipeline, &settings, &changes, started, Gate::Push)
+    let tips: Vec<_> = updates.iter().filter_map(|u| u.local).collect();
+    let manifests = || {
+        manifest::at_commits(
+            &tips,
+            crate::pipeline::is_manifest,
+            settings.config.max_file_size,
+        )
+    };
+    push_verdict(
+        &pipeline,
+        &settings,
+        &changes,
+        started,
+        Gate::Push,
+        &manifests,
+    )
 }
 
 /// The verdict on what a push adds (pre-push, and the server's pre-receive and update): nothing
 /// to say when it adds nothing; otherwise the report, with each finding's commit text redacted
-/// (a token in its author or summary).
+/// (a token in its author or summary). `manifests` reads the pushed tips' manifests.
 fn push_verdict(
     pipeline: &Pipeline,
     settings: &Settings,
     changes: &Changes,
     started: Instant,
     gate_kind: Gate,
+    manifests: TipManifests<'_>,
 ) -> Result<u8> {
     if changes.chunks.is_empty() && changes.too_large.is_empty() {
         return Ok(0);
     }
-    let mut report = scan_changes(pipeline, changes, started);
+    let mut report = scan_changes(pipeline, changes, started, manifests)?;
     crate::pipeline::finding::redact_commits(pipeline.scanner().matcher(), &mut report.findings);
     Ok(gate::verdict(
         &report,
@@ -458,5 +491,20 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
     let changes = receive::read(updates, settings.config.max_file_size, &|old, new| {
         same_rules(&pipeline, &git_dir, old, new)
     })?;
-    push_verdict(&pipeline, &settings, &changes, started, Gate::Receive)
+    let tips: Vec<_> = updates.iter().filter_map(|u| u.new).collect();
+    let manifests = || {
+        manifest::at_commits(
+            &tips,
+            crate::pipeline::is_manifest,
+            settings.config.max_file_size,
+        )
+    };
+    push_verdict(
+        &pipeline,
+        &settings,
+        &changes,
+        started,
+        Gate::Receive,
+        &manifests,
+    )
 }
