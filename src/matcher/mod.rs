@@ -70,6 +70,9 @@ pub struct Matcher {
     /// The keywords split by how many lines their patterns' windows reach, for focused scans
     /// (see [`Matcher::find_focused`]); built on first use.
     tiers: OnceLock<Vec<Tier>>,
+    /// The keywords of the patterns with evidence (flow and context checks), for the
+    /// whole-file evidence pass of a focused scan; built on first use.
+    evidence_keywords: OnceLock<Keywords>,
     /// Every keyword, lower-cased; its index is its slot in `triggers`.
     words: Vec<Vec<u8>>,
     /// For each keyword slot, the patterns it triggers.
@@ -210,6 +213,7 @@ impl Matcher {
             patterns,
             keywords: OnceLock::new(),
             tiers: OnceLock::new(),
+            evidence_keywords: OnceLock::new(),
             words,
             triggers,
             dependency_patterns,
@@ -278,6 +282,26 @@ impl Matcher {
                     ),
                 })
                 .collect()
+        })
+    }
+
+    /// The automaton of the evidence pass: only the keywords that trigger a pattern with
+    /// evidence. A handful of words, so Teddy finds their lines at memory speed, where the
+    /// tiers of every keyword spent a third of a hook's time on the whole staged files.
+    fn evidence_keywords(&self) -> &Keywords {
+        self.evidence_keywords.get_or_init(|| {
+            let slots: Vec<usize> = (0..self.triggers.len())
+                .filter(|&s| {
+                    self.triggers[s]
+                        .iter()
+                        .any(|&p| self.patterns[p].has_evidence())
+                })
+                .collect();
+            Keywords::new(
+                slots.iter().map(|&s| self.words[s].clone()).collect(),
+                slots,
+                true,
+            )
         })
     }
 
@@ -405,16 +429,17 @@ impl Matcher {
         let mut errors = self.search_keywords(bytes, focus, &mut on_hit);
         if evidence_pass {
             whole_pass.set(true);
-            let all = 0..bytes.len();
-            errors.extend(self.search_keywords(
-                bytes,
-                Some(std::slice::from_ref(&all)),
-                &mut on_hit,
-            ));
+            let lower: OnceCell<Vec<u8>> = OnceCell::new();
+            if let Err(e) =
+                self.evidence_keywords()
+                    .search(bytes, 0..bytes.len(), &lower, &mut on_hit)
+            {
+                errors.push(e);
+            }
         }
         self.dependency_windows(path, bytes, &mut windows);
         if let Some(focus) = focus {
-            self.keep_focused(&mut windows, focus, evidence_pass);
+            self.keep_focused(bytes, &mut windows, focus, evidence_pass);
         }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
@@ -607,15 +632,29 @@ impl Matcher {
 
     /// Keeps the windows that overlap the focus, and, after an evidence pass, every window of
     /// a pattern with evidence (the caller keeps a match whose evidence is focused).
+    ///
+    /// A pattern whose only evidence is taint rests on the lines from its function's `def` to
+    /// the match (see [`enclosing_def`]): its window is kept only when the focus touches that
+    /// stretch, so a hook does not run taint analysis over every function of a staged file.
     fn keep_focused(
         &self,
+        bytes: &[u8],
         windows: &mut Vec<(usize, usize, usize)>,
         focus: &[Range<usize>],
         evidence_pass: bool,
     ) {
+        let touches =
+            |start: usize, end: usize| focus.iter().any(|r| r.start < end && start < r.end);
         windows.retain(|&(p, ws, we)| {
-            (evidence_pass && self.patterns[p].has_evidence())
-                || focus.iter().any(|r| r.start < we && ws < r.end)
+            if touches(ws, we) {
+                return true;
+            }
+            let pattern = &self.patterns[p];
+            if !(evidence_pass && pattern.has_evidence()) {
+                return false;
+            }
+            let taint_only = pattern.spec.flow_sources.is_none() && pattern.spec.context.is_none();
+            !taint_only || touches(enclosing_def(bytes, ws), we)
         });
     }
 
