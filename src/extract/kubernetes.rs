@@ -558,6 +558,30 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Steps over the commas of a flow collection to its next entry: `false` at its closing
+    /// bracket (stepped over) or at the end of the text.
+    fn flow_entry(&mut self) -> bool {
+        while self.flow_space() {
+            match self.peek() {
+                Some(b'}' | b']') => {
+                    self.col += 1;
+                    return false;
+                }
+                Some(b',') => self.col += 1,
+                _ => return true,
+            }
+        }
+        false
+    }
+
+    /// Steps over one character when an entry read nothing since `before`, so that a byte
+    /// no rule takes cannot stall a flow collection.
+    fn unstick(&mut self, before: (usize, usize)) {
+        if (self.line, self.col) == before && !self.eof {
+            self.col += self.rest().chars().next().map_or(0, char::len_utf8);
+        }
+    }
+
     /// A flow node (`{...}`, `[...]`, a quoted or plain scalar) at the cursor.
     fn flow(&mut self, depth: usize, want: Want) -> Node {
         if !self.flow_space() {
@@ -579,18 +603,7 @@ impl<'a> Parser<'a> {
     fn flow_map(&mut self, depth: usize, want: Want) -> Node {
         self.col += 1;
         let mut entries = Vec::new();
-        while self.flow_space() {
-            match self.peek() {
-                Some(b'}' | b']') => {
-                    self.col += 1;
-                    break;
-                }
-                Some(b',') => {
-                    self.col += 1;
-                    continue;
-                }
-                _ => {}
-            }
+        while self.flow_entry() {
             let before = (self.line, self.col);
             let key = self.flow(depth + 1, want.key());
             let mut value = Node::Null;
@@ -604,9 +617,7 @@ impl<'a> Parser<'a> {
                     value = self.flow(depth + 1, child);
                 }
             }
-            if (self.line, self.col) == before && !self.eof {
-                self.col += self.rest().chars().next().map_or(0, char::len_utf8);
-            }
+            self.unstick(before);
             if let Node::Scalar(k) = key {
                 self.add(want, &mut entries, k.text, value);
             }
@@ -621,18 +632,7 @@ impl<'a> Parser<'a> {
     fn flow_seq(&mut self, depth: usize, want: Want) -> Node {
         self.col += 1;
         let mut items = Vec::new();
-        while self.flow_space() {
-            match self.peek() {
-                Some(b']' | b'}') => {
-                    self.col += 1;
-                    break;
-                }
-                Some(b',') => {
-                    self.col += 1;
-                    continue;
-                }
-                _ => {}
-            }
+        while self.flow_entry() {
             let before = (self.line, self.col);
             let item = self.flow(depth + 1, want.element());
             if self.flow_space() && self.peek() == Some(b':') {
@@ -644,9 +644,7 @@ impl<'a> Parser<'a> {
             } else if want == Want::Items && item.is_resource() {
                 items.push(item);
             }
-            if (self.line, self.col) == before && !self.eof {
-                self.col += self.rest().chars().next().map_or(0, char::len_utf8);
-            }
+            self.unstick(before);
         }
         Node::Seq(items)
     }

@@ -698,6 +698,19 @@ fn pipfile(bytes: &[u8], out: &mut Vec<Item>) {
 // ---------------------------------------------------------------------------------------
 // setup.cfg, setup.py
 
+/// The key of an INI line (`key = value` or `key: value`), trimmed and lower-cased, and where
+/// its separator is; `None` for a line without one.
+fn ini_key(bytes: &[u8], line: Range<usize>) -> Option<(String, usize)> {
+    let sep = line.start
+        + bytes[line.clone()]
+            .iter()
+            .position(|&b| b == b'=' || b == b':')?;
+    let key = String::from_utf8_lossy(&bytes[line.start..sep])
+        .trim()
+        .to_ascii_lowercase();
+    Some((key, sep))
+}
+
 /// `setup.cfg`: `install_requires`/`setup_requires`/`tests_require` in `[options]` and every
 /// key of `[options.extras_require]`; a value continues on the more-indented lines below it,
 /// one requirement a line (older setuptools also split a line at `;`).
@@ -722,16 +735,9 @@ fn setup_cfg(bytes: &[u8], out: &mut Vec<Item>) {
                 .to_ascii_lowercase();
             continue;
         }
-        let Some(sep) = bytes[first..e]
-            .iter()
-            .position(|&b| b == b'=' || b == b':')
-            .map(|i| first + i)
-        else {
+        let Some((key, sep)) = ini_key(bytes, first..e) else {
             continue;
         };
-        let key = String::from_utf8_lossy(&bytes[first..sep])
-            .trim()
-            .to_ascii_lowercase();
         let wanted = match section.as_str() {
             "options" => matches!(
                 key.as_str(),
@@ -1001,17 +1007,10 @@ fn pip_conf(bytes: &[u8], out: &mut Vec<Item>) {
         let mut values = first..e;
         if first == s {
             role = None;
-            let Some(sep) = bytes[first..e]
-                .iter()
-                .position(|&b| b == b'=' || b == b':')
-                .map(|i| first + i)
-            else {
+            let Some((key, sep)) = ini_key(bytes, first..e) else {
                 continue;
             };
-            let key = String::from_utf8_lossy(&bytes[first..sep])
-                .trim()
-                .to_ascii_lowercase()
-                .replace('_', "-");
+            let key = key.replace('_', "-");
             role = match key.as_str() {
                 "index-url" | "find-links" => Some(Role::Source),
                 "extra-index-url" => Some(Role::ExtraIndex),
