@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::git::{commit_unchecked, text, Sandbox};
+use crate::common::git::{commit_unchecked, pre_push_all, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -194,14 +194,7 @@ fn every_mode_finds_the_same_things() {
     assert_eq!(from_json(&out), scanned, "history");
 
     // Pushed: the pre-push hook on every commit the push sends.
-    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
-    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
-    let out = sb
-        .pyguard(&repo)
-        .args(["hook", "pre-push", "origin", "/nowhere"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let out = pre_push_all(&sb, &repo);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert_eq!(
         from_human(&String::from_utf8_lossy(&out.stdout)),

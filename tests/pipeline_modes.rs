@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::common::git::{text, Sandbox};
+use crate::common::git::{commit_unchecked, pre_push_all, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -29,11 +29,6 @@ fn venv_files() -> Vec<(&'static str, &'static str)> {
         ),
         ("app.py", "print('hi')\n"),
     ]
-}
-
-fn commit_unchecked(sb: &Sandbox, repo: &Path, msg: &str) {
-    sb.ok(repo, &["add", "-A"]);
-    sb.ok(repo, &["commit", "-q", "--no-verify", "-m", msg]);
 }
 
 /// `pyguard ARGS -f json` in `repo`: (exit code, the ids of the findings).
@@ -349,14 +344,7 @@ fn a_pip_typosquat_added_to_a_conda_environment_is_judged_in_every_mode() {
     let (_, found) = ids(&sb, &repo, &["scan", "."]);
     assert_eq!(found, ["pypi-typosquat"]);
 
-    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
-    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
-    let out = sb
-        .pyguard(&repo)
-        .args(["hook", "pre-push", "origin", "/nowhere"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let out = pre_push_all(&sb, &repo);
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("did you mean `requests`?"), "{shown}");
@@ -450,14 +438,7 @@ fn kubernetes_secret_lists_flow_maps_and_json_are_decoded_in_every_mode() {
         ["k8s/flow.yaml:2", "k8s/list.yaml:5", "k8s/secret.json:1"],
         "{doc}"
     );
-    let tip = sb.ok(&repo, &["rev-parse", "HEAD"]).trim().to_string();
-    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
-    let push = sb
-        .pyguard(&repo)
-        .args(["hook", "pre-push", "origin", "/nowhere"])
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let push = pre_push_all(&sb, &repo);
     assert_eq!(push.status.code(), Some(1), "{}", text(&push));
     assert_eq!(text(&push).matches("error[github-token]").count(), 3);
     for out in [&hook, &push] {

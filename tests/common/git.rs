@@ -199,3 +199,15 @@ pub fn origin(sb: &Sandbox, repo: &Path) -> PathBuf {
     sb.ok(repo, &["remote", "add", "origin", remote.to_str().unwrap()]);
     remote
 }
+
+/// Runs pyguard's pre-push hook as if HEAD were pushed as a new `main` (nothing on the remote):
+/// every commit up to HEAD is sent.
+pub fn pre_push_all(sb: &Sandbox, repo: &Path) -> Output {
+    let tip = sb.ok(repo, &["rev-parse", "HEAD"]).trim().to_string();
+    let input = format!("refs/heads/main {tip} refs/heads/main {}\n", "0".repeat(40));
+    sb.pyguard(repo)
+        .args(["hook", "pre-push", "origin", "/nowhere"])
+        .write_stdin(input)
+        .output()
+        .unwrap()
+}
