@@ -1179,6 +1179,8 @@ fn gate(pattern: &Pattern, value: &[u8], today: eol::Day) -> Gate {
         if placeholder::has_typed_run(value) {
             verdict = Gate::Sample;
         }
+    } else if secret && placeholder::is_long_example(value) {
+        return Gate::Drop;
     }
     verdict
 }
@@ -1344,6 +1346,16 @@ patterns:
             let (found, _) = m.find("a.py", stand_in);
             assert!(found.is_empty(), "{:?}", String::from_utf8_lossy(stand_in));
         }
+        // A value too long for the stand-in checks, but with AWS's marker of an example.
+        let long = format!(
+            "demo_{}EXAMPLE{}",
+            "q8z3LkP0xW7r".repeat(9),
+            "Zt4".repeat(30)
+        );
+        let m2 = matcher(&TOKEN.replace("[A-Za-z0-9]{12}", "[A-Za-z0-9]{12,400}"));
+        assert!(m2.find("a.py", long.as_bytes()).0.is_empty());
+        let (found, _) = m2.find("a.py", long.replace("EXAMPLE", "EXqMPLE").as_bytes());
+        assert_eq!(found.len(), 1);
         // A failed checksum: a GitHub-style token whose last six characters are not its CRC.
         let gh = r"
 patterns:

@@ -79,6 +79,16 @@ pub fn is_stand_in(value: &[u8]) -> bool {
     false
 }
 
+/// Whether a long value (a session token, a signed blob: longer than the short-value checks
+/// look at) is a documented example: AWS writes `EXAMPLE` into every example credential of its
+/// documentation and SDK models (`AQoDYXdzEPT//////////wEXAMPLEtc764...`). Seven capitals in a
+/// row spell it by chance in random base64 about once in 2^42 positions; shorter words would
+/// turn up in long random values.
+#[must_use]
+pub fn is_long_example(value: &[u8]) -> bool {
+    memchr::memmem::find(value, b"EXAMPLE").is_some()
+}
+
 /// Whether `value` holds a run typed by hand (`123456`, `abcdef`, seven ascending letters):
 /// the mark of a made-up sample rather than a generated secret.
 #[must_use]
