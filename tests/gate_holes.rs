@@ -581,6 +581,13 @@ fn kubernetes_secret_lists_flow_maps_and_json_manifests_are_decoded() {
         let shown = blocked_commit(&sb, &repo, 1);
         assert!(shown.contains("error[github-token]"), "{shown}");
         assert!(shown.contains(at), "{at} missing in:\n{shown}");
+        // An inline comment does not reach a decoded value: the advice names the baseline
+        // only (it suggested a comment that then did nothing).
+        assert!(
+            shown.contains("`pyguard baseline --update` (a comment does not reach"),
+            "{shown}"
+        );
+        assert!(!shown.contains("# pyguard: allow[github-token]"), "{shown}");
         // The base64 text is the token in another spelling: never printed in full either.
         assert!(
             !shown.contains(&b64),

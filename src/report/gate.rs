@@ -191,10 +191,22 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
     }
     if gate != Gate::CommitMessage {
         for id in &ids {
-            let _ = writeln!(
-                text,
-                "  allow:  if {id} is a false positive: a `# pyguard: allow[{id}]` comment on its line, or `pyguard baseline --update`."
-            );
+            // An inline comment is not looked up inside an extracted part (a notebook cell, a
+            // decoded Secret value): only the baseline reaches those.
+            let inline = blocking
+                .iter()
+                .any(|f| f.pattern_id == *id && f.extract.is_none());
+            let _ = if inline {
+                writeln!(
+                    text,
+                    "  allow:  if {id} is a false positive: a `# pyguard: allow[{id}]` comment on its line, or `pyguard baseline --update`."
+                )
+            } else {
+                writeln!(
+                    text,
+                    "  allow:  if {id} is a false positive: `pyguard baseline --update` (a comment does not reach a value decoded from a notebook or a Kubernetes Secret)."
+                )
+            };
         }
     }
     for id in &ids {
