@@ -47,6 +47,12 @@ pub fn run(args: &ExplainArgs) -> Result<u8> {
     ] {
         writeln!(out, "\n{title}:\n  {}", text.trim().replace('\n', "\n  "))?;
     }
+    if p.spec.kind == Kind::Secret && p.spec.detector.is_none() {
+        writeln!(
+            out,
+            "\nSamples:\n  A value of this shape that no provider issued (its checksum fails, or it holds a\n  run typed by hand such as 1234567890) is a sample: a warning of low confidence whose\n  name ends in \"(sample: checksum fails or typed by hand)\". It never blocks."
+        )?;
+    }
     if !p.references().is_empty() {
         writeln!(out, "\nReferences:")?;
         for r in p.references() {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use super::{message, Format, Options, Report};
-use crate::pipeline::finding::escape_control;
+use crate::pipeline::finding::{escape_control, Finding};
 use crate::rules::pattern::{Kind, Pattern, Severity};
 
 /// What a hook guards, for the messages it prints.
@@ -191,22 +191,7 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
     }
     if gate != Gate::CommitMessage {
         for id in &ids {
-            // An inline comment is not looked up inside an extracted part (a notebook cell, a
-            // decoded Secret value): only the baseline reaches those.
-            let inline = blocking
-                .iter()
-                .any(|f| f.pattern_id == *id && f.extract.is_none());
-            let _ = if inline {
-                writeln!(
-                    text,
-                    "  allow:  if {id} is a false positive: a `# pyguard: allow[{id}]` comment on its line, or `pyguard baseline --update`."
-                )
-            } else {
-                writeln!(
-                    text,
-                    "  allow:  if {id} is a false positive: `pyguard baseline --update` (a comment does not reach a value decoded from a notebook or a Kubernetes Secret)."
-                )
-            };
+            let _ = writeln!(text, "{}", allow_line(id, &blocking));
         }
     }
     for id in &ids {
@@ -218,4 +203,18 @@ pub fn advice(report: &Report, patterns: &[Pattern], gate: Gate) -> String {
         let _ = writeln!(text, "  bypass: once, at your own risk: {}", gate.bypass());
     }
     text
+}
+
+/// The `allow:` line for pattern `id`. An inline comment is not looked up inside an extracted
+/// part (a notebook cell, a decoded Secret value): when every blocking finding of `id` is in
+/// one, only the baseline reaches them.
+fn allow_line(id: &str, blocking: &[&Finding]) -> String {
+    let inline = blocking
+        .iter()
+        .any(|f| f.pattern_id == id && f.extract.is_none());
+    if inline {
+        format!("  allow:  if {id} is a false positive: a `# pyguard: allow[{id}]` comment on its line, or `pyguard baseline --update`.")
+    } else {
+        format!("  allow:  if {id} is a false positive: `pyguard baseline --update` (a comment does not reach a value decoded from a notebook or a Kubernetes Secret).")
+    }
 }
