@@ -405,17 +405,26 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Moves to the next line of content at column `ind`, stepping over lines indented more
+    /// (parts of a node this reader does not keep): `false` at a line indented less, or at the
+    /// end of the text.
+    fn at_indent(&mut self, ind: usize) -> bool {
+        while let Some(i) = self.next_content() {
+            if i == ind {
+                return true;
+            }
+            if i < ind {
+                return false;
+            }
+            self.next_line();
+        }
+        false
+    }
+
     /// A block mapping whose keys are at column `ind`.
     fn map(&mut self, ind: usize, depth: usize, want: Want) -> Node {
         let mut entries = Vec::new();
-        while let Some(i) = self.next_content() {
-            if i < ind {
-                break;
-            }
-            if i > ind {
-                self.next_line();
-                continue;
-            }
+        while self.at_indent(ind) {
             let Some((key, used)) = key_of(self.rest()) else {
                 if is_dash(self.rest()) {
                     break;
@@ -436,14 +445,7 @@ impl<'a> Parser<'a> {
     /// A block sequence whose dashes are at column `ind`.
     fn seq(&mut self, ind: usize, depth: usize, want: Want) -> Node {
         let mut items = Vec::new();
-        while let Some(i) = self.next_content() {
-            if i < ind {
-                break;
-            }
-            if i > ind {
-                self.next_line();
-                continue;
-            }
+        while self.at_indent(ind) {
             if !is_dash(self.rest()) {
                 break;
             }

@@ -627,30 +627,14 @@ fn uv(bytes: &[u8], doc: &DeTable<'_>, out: &mut Vec<Item>) {
     } else {
         Role::Source
     };
-    strings(
-        bytes,
-        uv.and_then(|t| get(t, "index-url")),
-        Role::Source,
-        out,
-    );
-    strings(
-        bytes,
-        uv.and_then(|t| get(t, "extra-index-url")),
-        extra,
-        out,
-    );
-    strings(
-        bytes,
-        uv.and_then(|t| get(t, "find-links")),
-        Role::Source,
-        out,
-    );
-    strings(
-        bytes,
-        uv.and_then(|t| get(t, "allow-insecure-host")),
-        Role::TrustedHost,
-        out,
-    );
+    for (key, role) in [
+        ("index-url", Role::Source),
+        ("extra-index-url", extra),
+        ("find-links", Role::Source),
+        ("allow-insecure-host", Role::TrustedHost),
+    ] {
+        strings(bytes, uv.and_then(|t| get(t, key)), role, out);
+    }
     for s in array_of_tables(uv, "index") {
         let role = if is_true(get(s, "default")) || is_true(get(s, "explicit")) {
             Role::Source
