@@ -398,13 +398,7 @@ fn pre_push(flags: &Flags, remote: &str) -> Result<u8> {
         &|old, new| same_rules(&pipeline, root, old, new),
     )?;
     let tips: Vec<_> = updates.iter().filter_map(|u| u.local).collect();
-    let manifests = || {
-        manifest::at_commits(
-            &tips,
-            crate::pipeline::is_manifest,
-            settings.config.max_file_size,
-        )
-    };
+    let manifests = || manifest::at_commits(&tips, settings.config.max_file_size);
     push_verdict(
         &pipeline,
         &settings,
@@ -492,13 +486,7 @@ fn receive(flags: &Flags, updates: &[receive::RefUpdate]) -> Result<u8> {
         same_rules(&pipeline, &git_dir, old, new)
     })?;
     let tips: Vec<_> = updates.iter().filter_map(|u| u.new).collect();
-    let manifests = || {
-        manifest::at_commits(
-            &tips,
-            crate::pipeline::is_manifest,
-            settings.config.max_file_size,
-        )
-    };
+    let manifests = || manifest::at_commits(&tips, settings.config.max_file_size);
     push_verdict(
         &pipeline,
         &settings,

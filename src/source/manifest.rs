@@ -28,18 +28,16 @@ pub fn in_index(pick: impl Fn(&str) -> bool) -> Result<Vec<(String, Vec<u8>)>> {
     Ok(out)
 }
 
-/// Every file in the trees of the commits `tips` whose path `pick` accepts, with its content:
-/// what a push's tips hold, as `scan` would see their work trees. The repository is opened
+/// Every dependency manifest (see [`crate::matcher::deps::manifest`]) in the trees of the
+/// commits `tips`, with its content: what a push's tips hold, as `scan` would see their work
+/// trees. The repository is opened
 /// from the environment (a server hook's quarantined objects included). An object that is
 /// not a commit (a tag of a tree, whose files are scanned whole anyway) is skipped, and so is
 /// a file over `max_file_size`, as a scan skips it; a file several tips hold alike is read
 /// once. Only the picked blobs are read: the walk reads trees, not the files in them.
-pub fn at_commits(
-    tips: &[Oid],
-    pick: impl Fn(&str) -> bool,
-    max_file_size: u64,
-) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn at_commits(tips: &[Oid], max_file_size: u64) -> Result<Vec<(String, Vec<u8>)>> {
     let repo = Repository::open_from_env().context("not inside a git repository")?;
+    let pick = |path: &str| crate::matcher::deps::manifest(path).is_some();
     in_trees(&repo, tips, pick, max_file_size)
 }
 
