@@ -31,6 +31,10 @@ pub struct Finding {
     pub severity: Severity,
     /// How sure the finding is (see [`Confidence`]).
     pub confidence: Confidence,
+    /// A provider-shaped value that no provider issued (a checksum that fails, a run typed by
+    /// hand): a low-confidence warning whose name ends in [`SAMPLE_NOTE`].
+    #[serde(skip)]
+    pub sample: bool,
     /// File path.
     pub path: String,
     /// The part of the file the finding is in (`cell 3`, `data.token`), when the content was
@@ -83,13 +87,6 @@ pub struct Place {
 }
 
 impl Finding {
-    /// Whether this is a provider-shaped value that no provider issued (a checksum that fails,
-    /// a run typed by hand): a low-confidence warning.
-    #[must_use]
-    pub fn is_sample(&self) -> bool {
-        self.kind == Kind::Secret && self.pattern_name.ends_with(SAMPLE_NOTE)
-    }
-
     /// The secret (or offending text) as it may be shown: with every secret in it redacted
     /// unless `show` is set. Text that is not a secret (a Python construct, a package name)
     /// is shown as it is.
@@ -117,7 +114,7 @@ impl Finding {
 /// A pattern's name as a finding shows it: a typosquat names the project it imitates.
 /// Appended to the name of a finding whose value has a provider's shape but is not one the
 /// provider issued (see [`crate::matcher::Match::sample`]).
-const SAMPLE_NOTE: &str = " (sample: checksum fails or typed by hand)";
+pub const SAMPLE_NOTE: &str = " (sample: checksum fails or typed by hand)";
 
 fn shown_name(full: &crate::rules::pattern::Pattern, secret: &[u8]) -> String {
     match full.validator {
@@ -328,6 +325,7 @@ pub fn build(matcher: &Matcher, chunk: &Chunk<'_>, matches: &[Match]) -> Vec<Fin
             kind: pattern.kind,
             severity,
             confidence,
+            sample: m.sample,
             path: chunk.path.clone(),
             extract: chunk.extract.as_ref().map(|e| e.label.clone()),
             line,
@@ -371,6 +369,7 @@ pub fn file_finding(
         kind: pattern.kind,
         severity: pattern.severity,
         confidence: pattern.confidence.unwrap_or(Confidence::High),
+        sample: false,
         path: path.to_string(),
         extract: None,
         line,

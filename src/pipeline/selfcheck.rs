@@ -35,7 +35,7 @@ pub fn self_check(scanner: &Scanner) -> Vec<String> {
         // example must fire as the real thing, and a negative example may be a sample.
         findings
             .iter()
-            .any(|f| f.pattern_id == pattern.id() && !f.is_sample())
+            .any(|f| f.pattern_id == pattern.id() && !f.sample)
     };
     for p in matcher.patterns() {
         let id = p.id();

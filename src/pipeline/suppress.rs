@@ -665,6 +665,7 @@ mod tests {
             kind,
             severity: Severity::Error,
             confidence: crate::rules::pattern::Confidence::High,
+            sample: false,
             path: "a.py".into(),
             extract: None,
             line,
