@@ -70,7 +70,7 @@ pub struct Matcher {
     /// The keywords split by how many lines their patterns' windows reach, for focused scans
     /// (see [`Matcher::find_focused`]); built on first use.
     tiers: OnceLock<Vec<Tier>>,
-    /// The keywords of the patterns with evidence (flow and context checks), for the
+    /// The keywords of the patterns with evidence (flow, context and taint checks), for the
     /// whole-file evidence pass of a focused scan; built on first use.
     evidence_keywords: OnceLock<Keywords>,
     /// Every keyword, lower-cased; its index is its slot in `triggers`.
@@ -286,8 +286,8 @@ impl Matcher {
     }
 
     /// The automaton of the evidence pass: only the keywords that trigger a pattern with
-    /// evidence. A handful of words, so Teddy finds their lines at memory speed, where the
-    /// tiers of every keyword spent a third of a hook's time on the whole staged files.
+    /// evidence (a few Python patterns), where searching every keyword tier over the whole of
+    /// each staged file took a third of a hook's time.
     fn evidence_keywords(&self) -> &Keywords {
         self.evidence_keywords.get_or_init(|| {
             let slots: Vec<usize> = (0..self.triggers.len())
@@ -489,10 +489,10 @@ impl Matcher {
                     .or_else(|| caps.iter().skip(1).flatten().next())
                     .unwrap_or(whole);
                 let value = secret.as_bytes();
-                let sample = match gate(pattern, value, self.today) {
-                    Gate::Pass => false,
-                    Gate::Sample => true,
-                    Gate::Drop => continue,
+                let sample = match judge(pattern, value, self.today) {
+                    Judged::Pass => false,
+                    Judged::Sample => true,
+                    Judged::Drop => continue,
                 };
                 let flow = caps
                     .name("flow")
@@ -1142,7 +1142,7 @@ fn validate(v: Validator, value: &[u8], today: eol::Day) -> bool {
 
 /// What the gates make of one captured value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Gate {
+enum Judged {
     /// A secret (or a finding) as the pattern describes it.
     Pass,
     /// The provider's shape, but a value no provider issued: its checksum fails, or it holds a
@@ -1155,32 +1155,32 @@ enum Gate {
 }
 
 /// Entropy floor, validator and placeholder filter for one captured value.
-fn gate(pattern: &Pattern, value: &[u8], today: eol::Day) -> Gate {
+fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
     if let Some(min) = pattern.spec.min_entropy {
         if entropy::shannon(value) < min {
-            return Gate::Drop;
+            return Judged::Drop;
         }
     }
     let secret = pattern.spec.kind == Kind::Secret;
-    let mut verdict = Gate::Pass;
+    let mut verdict = Judged::Pass;
     if let Some(v) = pattern.validator {
         if !validate(v, value, today) {
             let checksum = matches!(v, Validator::GithubChecksum | Validator::NpmChecksum);
             if !(secret && checksum) {
-                return Gate::Drop;
+                return Judged::Drop;
             }
-            verdict = Gate::Sample;
+            verdict = Judged::Sample;
         }
     }
     if secret && value.len() <= PLACEHOLDER_MAX_LEN {
         if placeholder::is_stand_in(value) {
-            return Gate::Drop;
+            return Judged::Drop;
         }
         if placeholder::has_typed_run(value) {
-            verdict = Gate::Sample;
+            verdict = Judged::Sample;
         }
     } else if secret && placeholder::is_long_example(value) {
-        return Gate::Drop;
+        return Judged::Drop;
     }
     verdict
 }
