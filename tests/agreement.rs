@@ -14,7 +14,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::git::{commit_unchecked, pre_push_all, text, Sandbox};
+use crate::common::git::{commit_unchecked, pre_push_all, server_and_client, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -220,20 +220,7 @@ fn modes_on_code_after_its_manifest(
     code: (&str, &str),
 ) -> Vec<(&'static str, Seen)> {
     let sb = Sandbox::new();
-    let server = sb.path("server.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", server.to_str().unwrap()],
-    );
-    sb.pyguard(&server)
-        .args(["install", "--server"])
-        .assert()
-        .success();
-    let repo = sb.bare_init("client");
-    sb.ok(
-        &repo,
-        &["remote", "add", "origin", server.to_str().unwrap()],
-    );
+    let (server, repo) = server_and_client(&sb, &[]);
     write_tree(&repo, &[manifest, ("README.md", "# demo\n")]);
     commit_unchecked(&sb, &repo, "manifest");
     let out = sb.git(&repo, &["push", "-q", "origin", "main"]);

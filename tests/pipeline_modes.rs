@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::common::git::{commit_unchecked, pre_push_all, text, Sandbox};
+use crate::common::git::{commit_unchecked, pre_push_all, server_and_client, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -457,20 +457,7 @@ fn pre_push_and_the_server_read_the_manifests_of_the_pushed_tip() {
     // requirements.txt declaring pycryptodome was warned about in a push, and in no other mode
     // (the commit gate reads the index's manifests, `scan` the tree's).
     let sb = Sandbox::new();
-    let server = sb.path("server.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", server.to_str().unwrap()],
-    );
-    sb.pyguard(&server)
-        .args(["install", "--server", "--hooks", "update"])
-        .assert()
-        .success();
-    let repo = sb.bare_init("client");
-    sb.ok(
-        &repo,
-        &["remote", "add", "origin", server.to_str().unwrap()],
-    );
+    let (server, repo) = server_and_client(&sb, &["update"]);
     write_tree(&repo, &[("requirements.txt", "pycryptodome==3.20.0\n")]);
     commit_unchecked(&sb, &repo, "deps");
     sb.ok(&repo, &["push", "-q", "origin", "main"]);

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::git::{text, Sandbox};
+use crate::common::git::{self, text, Sandbox};
 use crate::common::write_tree;
 
 /// A GitHub token with a valid checksum (the example in patterns/github.yaml).
@@ -15,22 +15,7 @@ fn leaky() -> String {
 
 /// A bare "server" repository with the server hook, and a client clone of it without hooks.
 fn server_and_client(sb: &Sandbox, hooks: &[&str]) -> (PathBuf, PathBuf) {
-    let server = sb.path("server.git");
-    sb.ok(
-        sb.root.path(),
-        &["init", "-q", "--bare", server.to_str().unwrap()],
-    );
-    let mut install = sb.pyguard(&server);
-    install.args(["install", "--server"]);
-    if !hooks.is_empty() {
-        install.arg("--hooks").arg(hooks.join(","));
-    }
-    install.assert().success();
-    let client = sb.bare_init("client");
-    sb.ok(
-        &client,
-        &["remote", "add", "origin", server.to_str().unwrap()],
-    );
+    let (server, client) = git::server_and_client(sb, hooks);
     write_tree(&client, &[("app.py", "a = 1\n")]);
     commit(sb, &client, "base");
     let out = sb.git(&client, &["push", "-q", "origin", "main"]);

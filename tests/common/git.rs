@@ -211,3 +211,25 @@ pub fn pre_push_all(sb: &Sandbox, repo: &Path) -> Output {
         .output()
         .unwrap()
 }
+
+/// A bare repository `server.git` in the sandbox with pyguard's server hook (`--hooks` when
+/// `hooks` names any), and a repository `client` without hooks whose `origin` it is.
+pub fn server_and_client(sb: &Sandbox, hooks: &[&str]) -> (PathBuf, PathBuf) {
+    let server = sb.path("server.git");
+    sb.ok(
+        sb.root.path(),
+        &["init", "-q", "--bare", server.to_str().unwrap()],
+    );
+    let mut install = sb.pyguard(&server);
+    install.args(["install", "--server"]);
+    if !hooks.is_empty() {
+        install.arg("--hooks").arg(hooks.join(","));
+    }
+    install.assert().success();
+    let client = sb.bare_init("client");
+    sb.ok(
+        &client,
+        &["remote", "add", "origin", server.to_str().unwrap()],
+    );
+    (server, client)
+}
