@@ -645,6 +645,15 @@ impl Matcher {
     ) {
         let touches =
             |start: usize, end: usize| focus.iter().any(|r| r.start < end && start < r.end);
+        // Where each `def` line starts, found in one pass when first needed: a window's
+        // function is the last `def` above its line (as [`enclosing_def`] finds it), without a
+        // walk back to the top of the file for every window.
+        let defs: OnceCell<Vec<usize>> = OnceCell::new();
+        let function_start = |at: usize| {
+            let defs = defs.get_or_init(|| def_lines(bytes));
+            let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            def_above(defs, line)
+        };
         windows.retain(|&(p, ws, we)| {
             if touches(ws, we) {
                 return true;
@@ -654,7 +663,7 @@ impl Matcher {
                 return false;
             }
             let taint_only = pattern.spec.flow_sources.is_none() && pattern.spec.context.is_none();
-            !taint_only || touches(enclosing_def(bytes, ws), we)
+            !taint_only || touches(function_start(ws), we)
         });
     }
 
@@ -923,13 +932,40 @@ fn enclosing_def(bytes: &[u8], at: usize) -> usize {
     let mut end = at;
     while let Some(nl) = memchr::memrchr(b'\n', &bytes[..end]) {
         let line_start = memchr::memrchr(b'\n', &bytes[..nl]).map_or(0, |i| i + 1);
-        let line = bytes[line_start..nl].trim_ascii_start();
-        if line.starts_with(b"def ") || line.starts_with(b"async def ") {
+        if is_def(&bytes[line_start..nl]) {
             return line_start;
         }
         end = nl;
     }
     0
+}
+
+/// Whether a line starts a Python function (`def` or `async def`, indented or not).
+fn is_def(line: &[u8]) -> bool {
+    let line = line.trim_ascii_start();
+    line.starts_with(b"def ") || line.starts_with(b"async def ")
+}
+
+/// The start of the last of `defs` (see [`def_lines`]) on a line above the line starting at
+/// `line`, or the start of the content: what [`enclosing_def`] finds, by bisection.
+fn def_above(defs: &[usize], line: usize) -> usize {
+    match defs.partition_point(|&d| d < line) {
+        0 => 0,
+        i => defs[i - 1],
+    }
+}
+
+/// Where each line that starts a Python function begins, in order.
+fn def_lines(bytes: &[u8]) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        if start < nl && is_def(&bytes[start..nl]) {
+            out.push(start);
+        }
+        start = nl + 1;
+    }
+    out
 }
 
 fn whole_file_match(pattern: usize) -> Match {
@@ -1372,6 +1408,22 @@ patterns:
         let (found, _) = m.find("a.py", b"ghp_4GeM523Hg5xq0G8CyLMt1Y4rDpXzjT0qmOs0");
         assert_eq!(found.len(), 1);
         assert!(found[0].sample);
+    }
+
+    #[test]
+    fn def_lines_find_the_function_enclosing_def_finds() {
+        let src = b"import os\n\ndef a():\n    x = 1\n\nasync def b():\n    def c():\n        y\n    z\nw = 2";
+        let defs = def_lines(src);
+        assert_eq!(defs.len(), 3);
+        let mut line = 0;
+        for nl in memchr::memchr_iter(b'\n', src).chain(std::iter::once(src.len())) {
+            assert_eq!(
+                def_above(&defs, line),
+                enclosing_def(src, line),
+                "line at {line}"
+            );
+            line = nl + 1;
+        }
     }
 
     const FILES: &str = r"
