@@ -69,3 +69,26 @@ fn a_bad_revision_range_says_so_plainly() {
         .unwrap();
     assert_plain(&out, "invalid revision range \"nope..main\"");
 }
+
+#[test]
+fn scanning_only_a_missing_path_reports_no_clean_result() {
+    // Broke: `pyguard scan /nonexistent` printed "no findings in 0 files (0 B)" on stdout next
+    // to its error, which reads as a clean scan to anyone who looks only at stdout.
+    let sb = Sandbox::new();
+    let dir = sb.path("plain");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = sb
+        .pyguard(&dir)
+        .args(["scan", "no-such-dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stdout.contains("no findings"), "{stdout}");
+    assert!(stdout.contains("1 path could not be scanned"), "{stdout}");
+    assert!(
+        stderr.contains("no-such-dir: no such file or directory"),
+        "{stderr}"
+    );
+}

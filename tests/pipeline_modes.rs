@@ -133,6 +133,35 @@ fn the_dependency_pass_runs_in_the_hook_and_in_history() {
 }
 
 #[test]
+fn an_excluded_manifest_answers_nothing_in_the_commit_gate() {
+    // Broke: the commit gate read every manifest in the index, excluded or not, so
+    // pycryptodome in an excluded vendor/requirements.txt answered `import Crypto` in the hook
+    // while `scan .` warned.
+    let sb = Sandbox::new();
+    let repo = sb.bare_init("r");
+    write_tree(
+        &repo,
+        &[
+            (".pyguard.yaml", "exclude: ['vendor/']\n"),
+            ("vendor/requirements.txt", "pycryptodome==3.20.0\n"),
+        ],
+    );
+    commit_unchecked(&sb, &repo, "vendored");
+    write_tree(&repo, &[("app.py", "from Crypto.Cipher import AES\n")]);
+    sb.ok(&repo, &["add", "-A"]);
+    let (_, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert_eq!(found, ["pycrypto-import"]);
+    let (_, found) = ids(&sb, &repo, &["scan", "."]);
+    assert_eq!(found, ["pycrypto-import"]);
+    // Not excluded, the manifest answers it in both.
+    std::fs::write(repo.join(".pyguard.yaml"), "exclude: []\n").unwrap();
+    let (_, found) = ids(&sb, &repo, &["scan", "--staged"]);
+    assert!(found.is_empty(), "{found:?}");
+    let (_, found) = ids(&sb, &repo, &["scan", "."]);
+    assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
 fn history_honours_the_configured_excludes() {
     // Broke: with `exclude: ['tests/']`, `scan .` was clean and `history .` reported a key in
     // tests/conf.py.

@@ -313,8 +313,14 @@ fn staged_report(settings: Settings, started: Instant) -> Result<Option<(Report,
     if Pipeline::wants_manifests(&report) {
         // The staged change may not touch the manifest that answers a warning: read the
         // manifests in the index (only now, so the usual commit reads nothing more).
+        // Excluded manifests answer nothing, as in `scan` and the push gates.
         for (path, bytes) in manifest::in_index(crate::pipeline::is_manifest)? {
-            seen.declare(&path, &bytes);
+            if root
+                .as_deref()
+                .is_none_or(|r| pipeline.filter().keep(&r.join(&path), false))
+            {
+                seen.declare(&path, &bytes);
+            }
         }
     }
     pipeline.finish(&mut report, &seen);

@@ -34,6 +34,10 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
         )?;
     }
     let n = report.findings.len();
+    if n == 0 && s.files_scanned == 0 && !s.errors.is_empty() {
+        // Nothing was read: "no findings in 0 files" would read as a clean result.
+        return could_not_scan(out, s.errors.len());
+    }
     let blocking = report.blocking();
     let status = if n == 0 {
         format!("{BOLD}no findings{BOLD:#}")
@@ -108,14 +112,17 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
     }
     writeln!(out)?;
     if !s.errors.is_empty() {
-        writeln!(
-            out,
-            "{ERROR}{} path{} could not be scanned{ERROR:#} (see the errors above)",
-            s.errors.len(),
-            plural(s.errors.len())
-        )?;
+        could_not_scan(out, s.errors.len())?;
     }
     Ok(())
+}
+
+fn could_not_scan(out: &mut dyn Write, errors: usize) -> io::Result<()> {
+    writeln!(
+        out,
+        "{ERROR}{errors} path{} could not be scanned{ERROR:#} (see the errors above)",
+        plural(errors)
+    )
 }
 
 fn finding(out: &mut dyn Write, f: &Finding, opts: Options) -> io::Result<()> {
