@@ -413,7 +413,10 @@ impl Matcher {
                     continue;
                 }
                 let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
-                if !ok {
+                if !ok
+                    || (self.patterns[p].spec.keywords_at_word_start
+                        && inside_word(bytes, hit_start))
+                {
                     continue;
                 }
                 let (ls, le) = *line.get_or_insert_with(|| bounds.of(bytes, hit_start, hit_end));
@@ -1283,6 +1286,13 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
 
+/// Whether the keyword hit at `at` continues a word (`text` in `context`): both the byte
+/// before it and its own first byte are word bytes.
+fn inside_word(bytes: &[u8], at: usize) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    at > 0 && bytes.get(at).is_some_and(|&b| word(b)) && word(bytes[at - 1])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1320,6 +1330,34 @@ patterns:
         assert!(errs.is_empty());
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].secret.clone()], b"demo_Q8z3LkP0vW2x");
+    }
+
+    #[test]
+    fn a_word_start_keyword_does_not_count_inside_a_word() {
+        // The SQL patterns' keyword `text(` occurs in every `context(` of a Django module;
+        // each hit made the gate compile and run the largest Python regexes.
+        let yaml = |flag: bool| {
+            format!(
+                r"
+patterns:
+  - id: demo-call
+    name: Demo call
+    kind: secret
+    severity: error
+    keywords: ['text(']
+    keywords_at_word_start: {flag}
+    regex: 'text\((x)\)'
+    description: {{what: a, why: b, fix: c}}
+"
+            )
+        };
+        let found = |m: &Matcher, text: &[u8]| m.find("a.py", text).0.len();
+        let words = matcher(&yaml(true));
+        assert_eq!(found(&words, b"v = context(x)\n"), 0);
+        assert_eq!(found(&words, b"v = text(x)\n"), 1);
+        assert_eq!(found(&words, b"text(x)\n"), 1);
+        let anywhere = matcher(&yaml(false));
+        assert_eq!(found(&anywhere, b"v = context(x)\n"), 1);
     }
 
     #[test]
