@@ -414,8 +414,8 @@ impl Matcher {
                 }
                 let ok = *applies[p].get_or_insert_with(|| self.patterns[p].applies_to(path));
                 if !ok
-                    || (self.patterns[p].spec.keywords_at_word_start
-                        && inside_word(bytes, hit_start))
+                    || (self.patterns[p].spec.keywords_whole_word
+                        && inside_word(bytes, hit_start, hit_end))
                 {
                     continue;
                 }
@@ -1286,11 +1286,15 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some()
 }
 
-/// Whether the keyword hit at `at` continues a word (`text` in `context`): both the byte
-/// before it and its own first byte are word bytes.
-fn inside_word(bytes: &[u8], at: usize) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    at > 0 && bytes.get(at).is_some_and(|&b| word(b)) && word(bytes[at - 1])
+/// Whether the keyword hit at `start..end` is part of a longer word (`text(` in `context(`,
+/// `delete` in `delete_token`): a word byte on either side of an edge that is a word byte.
+fn inside_word(bytes: &[u8], start: usize, end: usize) -> bool {
+    let word = |i: usize| {
+        bytes
+            .get(i)
+            .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    (start > 0 && word(start) && word(start - 1)) || (end > start && word(end - 1) && word(end))
 }
 
 #[cfg(test)]
@@ -1333,7 +1337,7 @@ patterns:
     }
 
     #[test]
-    fn a_word_start_keyword_does_not_count_inside_a_word() {
+    fn a_whole_word_keyword_does_not_count_inside_a_word() {
         // The SQL patterns' keyword `text(` occurs in every `context(` of a Django module;
         // each hit made the gate compile and run the largest Python regexes.
         let yaml = |flag: bool| {
@@ -1345,7 +1349,7 @@ patterns:
     kind: secret
     severity: error
     keywords: ['text(']
-    keywords_at_word_start: {flag}
+    keywords_whole_word: {flag}
     regex: 'text\((x)\)'
     description: {{what: a, why: b, fix: c}}
 "
@@ -1356,8 +1360,18 @@ patterns:
         assert_eq!(found(&words, b"v = context(x)\n"), 0);
         assert_eq!(found(&words, b"v = text(x)\n"), 1);
         assert_eq!(found(&words, b"text(x)\n"), 1);
+        assert_eq!(found(&words, b"text(x)text(x)\n"), 2);
         let anywhere = matcher(&yaml(false));
         assert_eq!(found(&anywhere, b"v = context(x)\n"), 1);
+        // The end of a keyword is an edge too: `delete` in `delete_token` does not count.
+        let ends = |flag: bool| {
+            yaml(flag)
+                .replace("['text(']", "[delete]")
+                .replace(r"'text\((x)\)'", "'(delete)[ _]'")
+        };
+        assert_eq!(found(&matcher(&ends(true)), b"delete_token\n"), 0);
+        assert_eq!(found(&matcher(&ends(true)), b"delete token\n"), 1);
+        assert_eq!(found(&matcher(&ends(false)), b"delete_token\n"), 1);
     }
 
     #[test]

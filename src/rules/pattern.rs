@@ -215,10 +215,11 @@ pub struct PatternSpec {
     /// is given (the path is then the prefilter); unused by `kind: file` patterns.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// Whether a keyword that begins with a letter, digit or `_` counts only where it begins
-    /// a word: `text(` in `text(...)`, not in `context(...)`.
+    /// Whether a keyword counts only as a whole word: not inside a longer word (`text(` in
+    /// `text(...)`, not in `context(...)`; `delete` in `DELETE FROM`, not in `delete_token`).
+    /// An edge that is not a letter, digit or `_` needs no boundary.
     #[serde(default)]
-    pub keywords_at_word_start: bool,
+    pub keywords_whole_word: bool,
     /// Regex with a capture group (named `secret`, else the first) for the secret or span.
     /// For `kind: file` it is the optional content check (empty: the path alone decides).
     #[serde(default)]
