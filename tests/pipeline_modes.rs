@@ -531,3 +531,17 @@ fn pre_push_and_the_server_read_the_manifests_of_the_pushed_tip() {
     assert!(shown.contains("import Crypto"), "{shown}");
     assert!(!shown.contains("from Crypto"), "{shown}");
 }
+
+#[test]
+fn the_push_gate_counts_commit_messages_apart_from_files() {
+    // Broke: a push of one commit adding two files said "in 3 files": its message was
+    // counted as a file.
+    let sb = Sandbox::new();
+    let repo = sb.repo("r");
+    write_tree(&repo, &[("a.py", "A = 1\n"), ("b.py", &leaky())]);
+    commit_unchecked(&sb, &repo, "two files");
+    let out = pre_push_all(&sb, &repo);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("in 2 files and 1 commit message"), "{shown}");
+}

@@ -53,6 +53,8 @@ pub struct Unit {
     pub size: u64,
     /// Requirement names the unit declares when it is a dependency manifest.
     pub declared: Vec<String>,
+    /// Whether the unit is a commit message (counted apart from files).
+    pub message: bool,
 }
 
 /// The paths a run saw (scanned or skipped), each with where it came from, and the
@@ -133,6 +135,8 @@ impl Pipeline {
             errors: errors.iter().map(|e| format!("{e:#}")).collect(),
             size: chunk.bytes.len() as u64,
             declared: deps::declared_names(&chunk.path, &chunk.bytes),
+            message: matches!(chunk.provenance, Provenance::CommitMessage)
+                || chunk.path == crate::source::push::MESSAGE_PATH,
         }
     }
 
@@ -143,7 +147,11 @@ impl Pipeline {
         match unit.outcome {
             None => report.summary.skipped_binary += 1,
             Some((kept, suppressed)) => {
-                report.summary.files_scanned += 1;
+                if unit.message {
+                    report.summary.messages_scanned += 1;
+                } else {
+                    report.summary.files_scanned += 1;
+                }
                 report.summary.bytes_scanned += unit.size;
                 report.findings.extend(kept);
                 report.suppressed.extend(suppressed);

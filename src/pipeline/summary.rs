@@ -12,6 +12,8 @@ use crate::rules::pattern::Severity;
 pub struct Summary {
     /// Files (or blobs) scanned.
     pub files_scanned: u64,
+    /// Commit messages scanned (the commit-msg and push gates).
+    pub messages_scanned: u64,
     /// Bytes scanned.
     pub bytes_scanned: u64,
     /// Binary files skipped.

@@ -76,9 +76,8 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
     } else {
         write!(
             out,
-            "{status} in {} file{} ({})",
-            s.files_scanned,
-            plural(s.files_scanned as usize),
+            "{status} in {} ({})",
+            scanned(s),
             human_bytes(s.bytes_scanned)
         )?;
     }
@@ -115,6 +114,25 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
         could_not_scan(out, s.errors.len())?;
     }
     Ok(())
+}
+
+/// What a run other than history read: "3 files", "1 commit message", or both.
+fn scanned(s: &crate::pipeline::summary::Summary) -> String {
+    let files = format!(
+        "{} file{}",
+        s.files_scanned,
+        plural(s.files_scanned as usize)
+    );
+    let messages = format!(
+        "{} commit message{}",
+        s.messages_scanned,
+        plural(s.messages_scanned as usize)
+    );
+    match (s.files_scanned, s.messages_scanned) {
+        (_, 0) => files,
+        (0, _) => messages,
+        _ => format!("{files} and {messages}"),
+    }
 }
 
 fn could_not_scan(out: &mut dyn Write, errors: usize) -> io::Result<()> {

@@ -28,6 +28,7 @@ pub fn write(out: &mut dyn Write, report: &Report, opts: Options) -> io::Result<
             "suppressed": report.suppressed.len(),
             "baseline_stale": s.baseline_stale,
             "files_scanned": s.files_scanned,
+            "messages_scanned": s.messages_scanned,
             "bytes_scanned": s.bytes_scanned,
             "skipped_binary": s.skipped_binary,
             "skipped_too_large": s.skipped_large.iter().map(|(p, n)| json!({"path": p, "size": n})).collect::<Vec<_>>(),
