@@ -277,6 +277,50 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
     }
 }
 
+/// Whether `value` is shaped like a token, generated or typed by hand, rather than a word, a
+/// name or a reference: 12 to 300 characters of a token alphabet holding letters and digits
+/// (or 16 digits, or a run typed by hand), not a stand-in (`changeme`, `xxxx`, `<...>`), a
+/// label (`my-secret-name`), a path or a URL. Used where the key names a credential but the
+/// form is loose, so only the value's shape is judged.
+#[must_use]
+pub fn is_token_shaped(value: &[u8]) -> bool {
+    if !(12..=300).contains(&value.len())
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-+/.=".contains(b))
+        || !value[0].is_ascii_alphanumeric()
+    {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    if is_reference(text)
+        || placeholder::is_stand_in(value)
+        || is_label(text)
+        || is_path_or_address(text)
+        || text.contains("..")
+        || is_file_name(text)
+    {
+        return false;
+    }
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    (digits > 0 && letters > 0 && (!is_identifier(text) || placeholder::has_typed_run(value)))
+        || (letters == 0 && digits >= 16)
+        || (digits == 0 && value.len() >= 16 && placeholder::has_typed_run(value))
+}
+
+/// A file name: a label or a word, a dot and a short extension (`my-movie.m2ts`, `notes.txt`).
+fn is_file_name(text: &str) -> bool {
+    text.rsplit_once('.').is_some_and(|(stem, ext)| {
+        (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ext.bytes().any(|b| b.is_ascii_alphabetic())
+            && (is_label(stem) || stem.bytes().all(|b| b.is_ascii_alphabetic()))
+    })
+}
+
 /// Whether `text` points at a secret instead of holding it: a template, an interpolation, an
 /// environment or secret-manager reference, a SQL bind parameter.
 #[must_use]
