@@ -354,8 +354,16 @@ fn assignment(
         if kind.code && !quoted {
             return None;
         }
+        // A `.netrc` entry outside a `.netrc` file (`machine h login u password p` on one
+        // line, or `password p` alone on its line, in a README or a script's heredoc).
+        let netrc_line = memchr::memmem::find(line, b"machine ").is_some()
+            && memchr::memmem::find(line, b" login ").is_some()
+            || (class == KeyClass::Password
+                && trimmed.is_empty()
+                && line[end..].trim_ascii().is_empty()
+                && !line[value.clone()].iter().all(u8::is_ascii_alphabetic));
         // Groovy and Gradle call with a blank: `password 'x'`.
-        if !(flag || directive || kind.netrc || kind.code && quoted) {
+        if !(flag || directive || kind.netrc || netrc_line || kind.code && quoted) {
             class = KeyClass::Key;
         }
     }
@@ -732,6 +740,41 @@ mod tests {
         }
         // In source code an unquoted value is an expression.
         none("app.py", "zorbly_token = load_token2");
+    }
+
+    #[test]
+    fn passphrases_and_netrc_lines_outside_netrc_files_are_passwords() {
+        // `password = 'open sesame'` was dropped for its blank, and a `.netrc` entry pasted into
+        // a script or a README was read as prose. (A value that is the word itself,
+        // `Password=secret;` or `ftp://user:password@`, stays a stand-in: reporting it added
+        // about 470 warnings on five real trees, all documentation and test stand-ins.)
+        none("notes.txt", "ftp://user:password@ftp.acme.dev:21");
+        none(
+            "App.config",
+            "Server=db;User Id=sa;Password=secret;Database=app;",
+        );
+        one(
+            "app.ini",
+            "password = 'open sesame'",
+            Verdict::Sample,
+            "open sesame",
+        );
+        none("app.ini", "password = 'Enter your password'");
+        none("app.ini", "password = 'not set'");
+        // A `.netrc` entry outside a `.netrc` file.
+        one(
+            "deploy.sh",
+            "machine api.acme.dev login bob password pw4acme",
+            Verdict::Password,
+            "pw4acme",
+        );
+        one(
+            "notes.txt",
+            "  password pw4acme",
+            Verdict::Password,
+            "pw4acme",
+        );
+        none("notes.txt", "password protected");
     }
 
     #[test]

@@ -217,7 +217,10 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
-        return None;
+        // A quoted passphrase of a few plain words (`'open sesame'`) is a password; prose
+        // (`"Enter your password"`) is not.
+        return (class == KeyClass::Password && quoted && is_passphrase(text))
+            .then_some(Strength::Sample);
     }
     let lower = text.to_ascii_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
@@ -275,6 +278,64 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
             })
         }
     }
+}
+
+/// Words that make a quoted value with blanks prose or a stand-in rather than a passphrase.
+const PROSE_WORDS: &[&str] = &[
+    "your",
+    "the",
+    "a",
+    "an",
+    "enter",
+    "here",
+    "of",
+    "to",
+    "is",
+    "for",
+    "please",
+    "type",
+    "new",
+    "old",
+    "must",
+    "should",
+    "be",
+    "at",
+    "least",
+    "not",
+    "and",
+    "or",
+    "with",
+    "this",
+    "that",
+    "it",
+    "in",
+    "on",
+    "my",
+    "set",
+    "use",
+    "user",
+    "users",
+    "required",
+    "optional",
+    "characters",
+];
+
+/// A passphrase: two to four plain lower-case words (letters, digits, a little punctuation)
+/// that are neither prose nor stand-ins (`open sesame`, `correct horse battery staple`).
+fn is_passphrase(text: &str) -> bool {
+    let words: Vec<&str> = text.split(' ').collect();
+    (2..=4).contains(&words.len())
+        && text.len() <= 40
+        && words.iter().all(|w| {
+            !w.is_empty()
+                && w.len() <= 16
+                && w.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!@#&*-_".contains(&b)
+                })
+                && !PROSE_WORDS.contains(w)
+                && !STAND_IN.contains(w)
+                && !SELF_NAMING.iter().any(|s| w.contains(s))
+        })
 }
 
 /// Whether `value` is shaped like a token, generated or typed by hand, rather than a word, a
