@@ -1202,7 +1202,10 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
     if let Some(v) = pattern.validator {
         if !validate(v, value, today) {
             let checksum = matches!(v, Validator::GithubChecksum | Validator::NpmChecksum);
-            if !(secret && checksum) {
+            // A JWT whose header is one but whose payload or signature is cut off or made up
+            // (`header.payload` without a signature, a payload that is not JSON): a sample.
+            let jwt_remains = v == Validator::Jwt && crate::rules::validate::jwt_header_ok(value);
+            if !(secret && (checksum || jwt_remains)) {
                 return Judged::Drop;
             }
             verdict = Judged::Sample;
@@ -1408,6 +1411,32 @@ patterns:
         let (found, _) = m.find("a.py", b"ghp_4GeM523Hg5xq0G8CyLMt1Y4rDpXzjT0qmOs0");
         assert_eq!(found.len(), 1);
         assert!(found[0].sample);
+    }
+
+    #[test]
+    fn a_jwt_cut_after_its_payload_is_a_sample_and_a_json_blob_without_alg_is_dropped() {
+        // Two-part tokens (`header.payload`) and made-up payloads failed the jwt validator and
+        // were dropped; a header that decodes with an `alg` says what the rest was.
+        let jwt = r"
+patterns:
+  - id: demo-jwt
+    name: Demo JWT
+    kind: secret
+    severity: error
+    keywords: [eyJ]
+    regex: '\b(eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]{0,700})?)(?:[^A-Za-z0-9_\-]|$)'
+    validator: jwt
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(jwt);
+        let (found, _) = m.find(
+            "a.txt",
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtaW1wb3J0IiwiaWF0IjoxNzE0MDAwMDAwfQ",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].sample);
+        let (found, _) = m.find("a.txt", b"eyJhdXRocyI6e319.eyJ4IjoxfQ");
+        assert!(found.is_empty());
     }
 
     #[test]
