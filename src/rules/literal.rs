@@ -358,18 +358,45 @@ pub fn is_token_shaped(value: &[u8]) -> bool {
     };
     if is_reference(text)
         || placeholder::is_stand_in(value)
-        || is_label(text)
         || is_path_or_address(text)
         || text.contains("..")
         || is_file_name(text)
     {
         return false;
     }
+    // Typed by hand: an ascending run (`abcdefghijklmnop`) or a short unit repeated
+    // (`abcdefabcdefabcdef`, `123456123456123456`); a word is neither.
+    let typed = value.len() >= 16 && (placeholder::has_typed_run(value) || is_repeated_unit(value));
+    if typed {
+        return true;
+    }
+    if is_label(text) {
+        return false;
+    }
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    (digits > 0 && letters > 0 && (!is_identifier(text) || placeholder::has_typed_run(value)))
-        || (letters == 0 && digits >= 16)
-        || (digits == 0 && value.len() >= 16 && placeholder::has_typed_run(value))
+    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits >= 16)
+}
+
+/// Whether `value` is a unit of five to eight characters written out three times or more (an
+/// unfinished last copy allowed): a value typed by hand. Shorter units (`asdfasdfasdf`) are
+/// filler, like `xxxx`.
+fn is_repeated_unit(value: &[u8]) -> bool {
+    let period = |body: &[u8]| {
+        (1..=8).find(|&unit| {
+            body.len() >= unit * 3
+                && body
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| b.eq_ignore_ascii_case(&body[i % unit]))
+        })
+    };
+    // The smallest unit decides (`asdfasdf` repeated is `asdf` repeated); a short tail of other
+    // characters is allowed (`abcdefabcdefabcdef12`).
+    let body = &value[..value.len().saturating_sub(4)];
+    period(value)
+        .or_else(|| (body.len() >= 12).then(|| period(body)).flatten())
+        .is_some_and(|unit| unit >= 5)
 }
 
 /// A file name: a label or a word, a dot and a short extension (`my-movie.m2ts`, `notes.txt`).
@@ -467,12 +494,17 @@ fn is_identifier(text: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && text.contains('_');
+    // An attribute path's parts are names; a part of more than 24 characters that mixes in
+    // digits without an underscore is a segment of an opaque token (`Xk3...Qz.Lm9...`).
     let dotted = text.contains('.')
         && text.split('.').all(|part| {
             part.bytes()
                 .next()
                 .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
                 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && (part.len() <= 24
+                    || part.contains('_')
+                    || !part.bytes().any(|b| b.is_ascii_digit()))
         });
     lower_words || screaming || dotted
 }
@@ -747,6 +779,45 @@ mod tests {
             j(KeyClass::Key, "aistqqnd7yd1r6ls74icrhu93l236jt5"),
             Some(Strength::Credential)
         );
+    }
+
+    #[test]
+    fn token_shapes_typed_repeated_and_generated_but_not_words() {
+        for v in [
+            "abcdefghijklmnopqrst",
+            "abcdefabcdefabcdefabcdef12",
+            "123456123456123456123456",
+            "5820194736251849",
+            "k9m2n4p6q8r3t5v7",
+        ] {
+            assert!(is_token_shaped(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "my-secret-name",
+            "ResetPasswordFlow",
+            "settings.SECRET_KEY",
+            "my-movie.m2ts",
+            "xxxxxxxxxxxxxxxx",
+            "https://acme.dev/k",
+            "asdfasdfasdfasdfasdfasdf",
+        ] {
+            assert!(!is_token_shaped(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_dotted_value_with_long_opaque_parts_is_not_an_attribute_path() {
+        // Opaque tokens of two or three dot-separated parts were taken for `a.b.c` names.
+        let token = concat!(
+            "Xk3vQ9zLm2Wp8RtY4nB6cD1fG7hJ",
+            ".",
+            "Qz5Tr8LmWv2Kp9Xn4Bc7Yd1Hf3Gj6"
+        );
+        assert!(!is_identifier(token));
+        assert!(is_identifier("settings.SECRET_KEY"));
+        assert!(is_identifier(
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+        ));
     }
 
     #[test]
