@@ -100,6 +100,7 @@ pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
     if n > MAX_LINE {
         return;
     }
+    let found_before = out.len();
     let mut i = 0;
     let mut quote: Option<u8> = None;
     while i < n {
@@ -154,6 +155,122 @@ pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
     }
     user_password_flag(kind, line, base, out);
     url_credentials(kind, line, base, out);
+    if out.len() == found_before {
+        credential_line(kind, line, base, out);
+    }
+}
+
+/// Credential words that end the key of a [`credential_line`], found inside a name written in
+/// one piece too (`acmeSECRET`, `acme_PRIVATE_key`).
+const LINE_KEY_WORDS: &[&[u8]] = &[
+    b"secret",
+    b"token",
+    b"apikey",
+    b"key",
+    b"private",
+    b"access",
+    b"password",
+    b"passwd",
+    b"pwd",
+    b"pat",
+];
+
+/// A line that is nothing but a credential-named key and a token-shaped value, joined however
+/// (`acme SECRET 8f2k...`, `acmeTOKEN=8f2k...`, `acme-secret-8f2k...`, `acme.key.8f2k...`,
+/// `acme_key = 1234abcd...`): how providers' examples, notes and `.env`-like files write keys
+/// that the assignment forms above do not take (a separator of blanks or a dash, a glued name,
+/// a value too regular to look generated). The form is loose and the values are often made up,
+/// so the verdict is always a sample (a warning).
+fn credential_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    let start = line.len() - line.trim_ascii_start().len();
+    let body = line.trim_ascii();
+    let n = body.len();
+    if !(14..=400).contains(&n) {
+        return;
+    }
+    let lower = body.to_ascii_lowercase();
+    let mut ends: Vec<usize> = LINE_KEY_WORDS
+        .iter()
+        .flat_map(|w| memchr::memmem::find_iter(&lower, w).map(move |at| at + w.len()))
+        .collect();
+    ends.sort_unstable();
+    ends.dedup();
+    // The last credential word that ends a well-formed key wins (`acme-secret-key-<value>`).
+    for &ke in ends.iter().rev() {
+        let Some(key) = line_key(&body[..ke]) else {
+            continue;
+        };
+        let mut j = ke;
+        let key_quote = body[..ke.saturating_sub(key.len())].last().copied();
+        if j < n && matches!(key_quote, Some(b'"' | b'\'')) && body[j] == key_quote.unwrap_or(0) {
+            j += 1;
+        }
+        let sep_start = j;
+        let mut strong = 0;
+        while j < n && j - sep_start < 5 && b" \t=:-.>".contains(&body[j]) {
+            strong += usize::from(!b" \t".contains(&body[j]));
+            j += 1;
+        }
+        if j == sep_start || strong > 2 {
+            continue;
+        }
+        let quote = (j < n && b"\"'".contains(&body[j])).then(|| body[j]);
+        // An unquoted right-hand side of source code is an expression.
+        if kind.code && quote.is_none() {
+            continue;
+        }
+        j += usize::from(quote.is_some());
+        let vs = j;
+        let mut ve = vs;
+        while ve < n && (body[ve].is_ascii_alphanumeric() || b"_-+/.=".contains(&body[ve])) {
+            ve += 1;
+        }
+        let mut k = ve;
+        if let Some(q) = quote {
+            if body.get(k) != Some(&q) {
+                continue;
+            }
+            k += 1;
+        }
+        while k < n && b";,".contains(&body[k]) {
+            k += 1;
+        }
+        if k != n || !literal::is_token_shaped(&body[vs..ve]) {
+            continue;
+        }
+        out.push(Hit {
+            verdict: Verdict::Sample,
+            span: base + start + ke - key.len()..base + start + ve,
+            secret: base + start + vs..base + start + ve,
+        });
+        return;
+    }
+}
+
+/// The key of a [`credential_line`] when `head` (the line up to a credential word) is one: at
+/// most four words of name characters (after an optional `export` and an opening quote) that
+/// name a credential. Returns the key without the prefix.
+fn line_key(head: &[u8]) -> Option<&[u8]> {
+    let mut key = head;
+    for prefix in [&b"export "[..], b"\"", b"'"] {
+        key = key.strip_prefix(prefix).unwrap_or(key);
+    }
+    let first = *key.first()?;
+    if key.len() > 64
+        || !first.is_ascii_alphabetic()
+        || !key
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b"_-. ".contains(&b))
+        || key.split(|&b| b == b' ').filter(|w| !w.is_empty()).count() > 4
+    {
+        return None;
+    }
+    let words = keyname::words(key);
+    let last = words.last()?;
+    let named = keyname::classify(key).is_some()
+        // `acme PRIVATE`, `ACME_PAT`: a credential on its own in this form.
+        || (last == "private" || last == "pat" || last.ends_with("private"));
+    named.then_some(key)
 }
 
 /// Parses what follows the key `line[ks..ke]`: a separator and a value. Returns where the value
@@ -237,8 +354,16 @@ fn assignment(
         if kind.code && !quoted {
             return None;
         }
+        // A `.netrc` entry outside a `.netrc` file (`machine h login u password p` on one
+        // line, or `password p` alone on its line, in a README or a script's heredoc).
+        let netrc_line = memchr::memmem::find(line, b"machine ").is_some()
+            && memchr::memmem::find(line, b" login ").is_some()
+            || (class == KeyClass::Password
+                && trimmed.is_empty()
+                && line[end..].trim_ascii().is_empty()
+                && !line[value.clone()].iter().all(u8::is_ascii_alphabetic));
         // Groovy and Gradle call with a blank: `password 'x'`.
-        if !(flag || directive || kind.netrc || kind.code && quoted) {
+        if !(flag || directive || kind.netrc || netrc_line || kind.code && quoted) {
             class = KeyClass::Key;
         }
     }
@@ -572,6 +697,86 @@ mod tests {
     // Values are split so that this file does not trip the project's own scan.
     const PW: &str = concat!("Fq3E9gAM", "cM06RECaQqtk");
     const TOKEN: &str = concat!("Zx81kQ0pLm3n", "B7vC2xR9tY4u");
+
+    #[test]
+    fn a_line_of_a_credential_named_key_and_a_token_is_a_sample_however_joined() {
+        // Providers' examples and people's notes write keys without an assignment operator,
+        // with the credential word glued to the provider's name, or with regular made-up values
+        // that the assignment forms drop as not random: kingfisher-rules had about a hundred.
+        for line in [
+            format!("zorbly SECRET {TOKEN}"),
+            format!("zorblyTOKEN={TOKEN}"),
+            format!("zorbly-private-key-{TOKEN}"),
+            format!("zorbly.key.{TOKEN}"),
+            format!("zorbly access token {TOKEN}"),
+            format!("  \"zorbly_PAT\": \"{TOKEN}\","),
+        ] {
+            let found = found("notes.txt", &line);
+            assert_eq!(found.len(), 1, "{line}: {found:?}");
+            assert!(found[0].1.ends_with(TOKEN), "{line}: {found:?}");
+        }
+        // A value too regular to look generated is a sample under a loose key or a strict one.
+        one(
+            "notes.txt",
+            "ZORBLY_KEY=abcdefghijklmnopqrstuvwxyz123456",
+            Verdict::Sample,
+            "abcdefghijklmnopqrstuvwxyz123456",
+        );
+        one(
+            "notes.txt",
+            "zorbly ACCESS 5820194736251849",
+            Verdict::Sample,
+            "5820194736251849",
+        );
+        for line in [
+            "Rotate the secret key every 90 days",
+            "primary key user_id_2024",
+            "zorbly SECRET changeme-please-123",
+            "token: my-secret-name",
+            "\"Key\": \"my-movie.m2ts\",",
+            "secret_path /etc/zorbly/key2.pem",
+        ] {
+            none("notes.txt", line);
+        }
+        // In source code an unquoted value is an expression.
+        none("app.py", "zorbly_token = load_token2");
+    }
+
+    #[test]
+    fn passphrases_and_netrc_lines_outside_netrc_files_are_passwords() {
+        // `password = 'open sesame'` was dropped for its blank, and a `.netrc` entry pasted into
+        // a script or a README was read as prose. (A value that is the word itself,
+        // `Password=secret;` or `ftp://user:password@`, stays a stand-in: reporting it added
+        // about 470 warnings on five real trees, all documentation and test stand-ins.)
+        none("notes.txt", "ftp://user:password@ftp.acme.dev:21");
+        none(
+            "App.config",
+            "Server=db;User Id=sa;Password=secret;Database=app;",
+        );
+        one(
+            "app.ini",
+            "password = 'open sesame'",
+            Verdict::Sample,
+            "open sesame",
+        );
+        none("app.ini", "password = 'Enter your password'");
+        none("app.ini", "password = 'not set'");
+        // A `.netrc` entry outside a `.netrc` file.
+        one(
+            "deploy.sh",
+            // Split so that this file does not trip the project's own scan.
+            concat!("machine api.acme.dev login bob ", "password pw4acme"),
+            Verdict::Password,
+            "pw4acme",
+        );
+        one(
+            "notes.txt",
+            "  password pw4acme",
+            Verdict::Password,
+            "pw4acme",
+        );
+        none("notes.txt", "password protected");
+    }
 
     #[test]
     fn python_assignments_keywords_defaults_and_dicts() {

@@ -1205,7 +1205,18 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
     if let Some(v) = pattern.validator {
         if !validate(v, value, today) {
             let checksum = matches!(v, Validator::GithubChecksum | Validator::NpmChecksum);
-            if !(secret && checksum) {
+            // A JWT whose header is one but whose payload or signature is cut off or made up
+            // (`header.payload` without a signature, a payload that is not JSON): a sample.
+            let jwt_remains = v == Validator::Jwt && crate::rules::validate::jwt_header_ok(value);
+            // A private key block whose body is cut short or made up (not base64 of a key's
+            // length) but holds a body: the key a document or a test meant, a sample.
+            let pem_remains = v == Validator::Pem
+                && value
+                    .iter()
+                    .filter(|b| b.is_ascii_alphanumeric() || b"+/".contains(b))
+                    .count()
+                    >= 32;
+            if !(secret && (checksum || jwt_remains || pem_remains)) {
                 return Judged::Drop;
             }
             verdict = Judged::Sample;
@@ -1460,6 +1471,61 @@ patterns:
         let (found, _) = m.find("a.py", b"ghp_4GeM523Hg5xq0G8CyLMt1Y4rDpXzjT0qmOs0");
         assert_eq!(found.len(), 1);
         assert!(found[0].sample);
+    }
+
+    #[test]
+    fn a_jwt_cut_after_its_payload_is_a_sample_and_a_json_blob_without_alg_is_dropped() {
+        // Two-part tokens (`header.payload`) and made-up payloads failed the jwt validator and
+        // were dropped; a header that decodes with an `alg` says what the rest was.
+        let jwt = r"
+patterns:
+  - id: demo-jwt
+    name: Demo JWT
+    kind: secret
+    severity: error
+    keywords: [eyJ]
+    regex: '\b(eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]{0,700})?)(?:[^A-Za-z0-9_\-]|$)'
+    validator: jwt
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(jwt);
+        let (found, _) = m.find(
+            "a.txt",
+            b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtaW1wb3J0IiwiaWF0IjoxNzE0MDAwMDAwfQ",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(found[0].sample);
+        let (found, _) = m.find("a.txt", b"eyJhdXRocyI6e319.eyJ4IjoxfQ");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_private_key_block_with_a_short_or_broken_body_is_a_sample() {
+        // Truncated or made-up key bodies failed the pem validator and were dropped; the block
+        // still says a private key was meant to be there.
+        let pem = r"
+patterns:
+  - id: demo-key
+    name: Demo key
+    kind: secret
+    severity: error
+    keywords: [PRIVATE KEY]
+    regex: '-----BEGIN PRIVATE KEY-----\n(?P<secret>(?:[A-Za-z0-9+/=]+\n){1,10})-----END PRIVATE KEY-----'
+    validator: pem
+    max_lines: 12
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(pem);
+        let body = concat!("Qm9vZ3R2Zk1hY2hpbmVLZXlCb2R5VGhhdElzVG9v", "U2hvcnQ=");
+        let text = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+        let (found, _) = m.find("a.txt", text.as_bytes());
+        assert_eq!(found.len(), 1);
+        assert!(found[0].sample);
+        let (found, _) = m.find(
+            "a.txt",
+            b"-----BEGIN PRIVATE KEY-----\nQm9v\n-----END PRIVATE KEY-----\n",
+        );
+        assert!(found.is_empty());
     }
 
     #[test]

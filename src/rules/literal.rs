@@ -217,7 +217,10 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
-        return None;
+        // A quoted passphrase of a few plain words (`'open sesame'`) is a password; prose
+        // (`"Enter your password"`) is not.
+        return (class == KeyClass::Password && quoted && is_passphrase(text))
+            .then_some(Strength::Sample);
     }
     let lower = text.to_ascii_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
@@ -275,6 +278,135 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
             })
         }
     }
+}
+
+/// Words that make a quoted value with blanks prose or a stand-in rather than a passphrase.
+const PROSE_WORDS: &[&str] = &[
+    "your",
+    "the",
+    "a",
+    "an",
+    "enter",
+    "here",
+    "of",
+    "to",
+    "is",
+    "for",
+    "please",
+    "type",
+    "new",
+    "old",
+    "must",
+    "should",
+    "be",
+    "at",
+    "least",
+    "not",
+    "and",
+    "or",
+    "with",
+    "this",
+    "that",
+    "it",
+    "in",
+    "on",
+    "my",
+    "set",
+    "use",
+    "user",
+    "users",
+    "required",
+    "optional",
+    "characters",
+];
+
+/// A passphrase: two to four plain lower-case words (letters, digits, a little punctuation)
+/// that are neither prose nor stand-ins (`open sesame`, `correct horse battery staple`).
+fn is_passphrase(text: &str) -> bool {
+    let words: Vec<&str> = text.split(' ').collect();
+    (2..=4).contains(&words.len())
+        && text.len() <= 40
+        && words.iter().all(|w| {
+            !w.is_empty()
+                && w.len() <= 16
+                && w.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!@#&*-_".contains(&b)
+                })
+                && !PROSE_WORDS.contains(w)
+                && !STAND_IN.contains(w)
+                && !SELF_NAMING.iter().any(|s| w.contains(s))
+        })
+}
+
+/// Whether `value` is shaped like a token, generated or typed by hand, rather than a word, a
+/// name or a reference: 12 to 300 characters of a token alphabet holding letters and digits
+/// (or 16 digits, or a run typed by hand), not a stand-in (`changeme`, `xxxx`, `<...>`), a
+/// label (`my-secret-name`), a path or a URL. Used where the key names a credential but the
+/// form is loose, so only the value's shape is judged.
+#[must_use]
+pub fn is_token_shaped(value: &[u8]) -> bool {
+    if !(12..=300).contains(&value.len())
+        || !value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-+/.=".contains(b))
+        || !value[0].is_ascii_alphanumeric()
+    {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    if is_reference(text)
+        || placeholder::is_stand_in(value)
+        || is_path_or_address(text)
+        || text.contains("..")
+        || is_file_name(text)
+    {
+        return false;
+    }
+    // Typed by hand: an ascending run (`abcdefghijklmnop`) or a short unit repeated
+    // (`abcdefabcdefabcdef`, `123456123456123456`); a word is neither.
+    let typed = value.len() >= 16 && (placeholder::has_typed_run(value) || is_repeated_unit(value));
+    if typed {
+        return true;
+    }
+    if is_label(text) {
+        return false;
+    }
+    let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
+    let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits >= 16)
+}
+
+/// Whether `value` is a unit of five to eight characters written out three times or more (an
+/// unfinished last copy allowed): a value typed by hand. Shorter units (`asdfasdfasdf`) are
+/// filler, like `xxxx`.
+fn is_repeated_unit(value: &[u8]) -> bool {
+    let period = |body: &[u8]| {
+        (1..=8).find(|&unit| {
+            body.len() >= unit * 3
+                && body
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| b.eq_ignore_ascii_case(&body[i % unit]))
+        })
+    };
+    // The smallest unit decides (`asdfasdf` repeated is `asdf` repeated); a short tail of other
+    // characters is allowed (`abcdefabcdefabcdef12`).
+    let body = &value[..value.len().saturating_sub(4)];
+    period(value)
+        .or_else(|| (body.len() >= 12).then(|| period(body)).flatten())
+        .is_some_and(|unit| unit >= 5)
+}
+
+/// A file name: a label or a word, a dot and a short extension (`my-movie.m2ts`, `notes.txt`).
+fn is_file_name(text: &str) -> bool {
+    text.rsplit_once('.').is_some_and(|(stem, ext)| {
+        (1..=5).contains(&ext.len())
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+            && ext.bytes().any(|b| b.is_ascii_alphabetic())
+            && (is_label(stem) || stem.bytes().all(|b| b.is_ascii_alphabetic()))
+    })
 }
 
 /// Whether `text` points at a secret instead of holding it: a template, an interpolation, an
@@ -362,12 +494,17 @@ fn is_identifier(text: &str) -> bool {
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         && text.contains('_');
+    // An attribute path's parts are names; a part of more than 24 characters that mixes in
+    // digits without an underscore is a segment of an opaque token (`Xk3...Qz.Lm9...`).
     let dotted = text.contains('.')
         && text.split('.').all(|part| {
             part.bytes()
                 .next()
                 .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
                 && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && (part.len() <= 24
+                    || part.contains('_')
+                    || !part.bytes().any(|b| b.is_ascii_digit()))
         });
     lower_words || screaming || dotted
 }
@@ -642,6 +779,45 @@ mod tests {
             j(KeyClass::Key, "aistqqnd7yd1r6ls74icrhu93l236jt5"),
             Some(Strength::Credential)
         );
+    }
+
+    #[test]
+    fn token_shapes_typed_repeated_and_generated_but_not_words() {
+        for v in [
+            "abcdefghijklmnopqrst",
+            "abcdefabcdefabcdefabcdef12",
+            "123456123456123456123456",
+            "5820194736251849",
+            "k9m2n4p6q8r3t5v7",
+        ] {
+            assert!(is_token_shaped(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "my-secret-name",
+            "ResetPasswordFlow",
+            "settings.SECRET_KEY",
+            "my-movie.m2ts",
+            "xxxxxxxxxxxxxxxx",
+            "https://acme.dev/k",
+            "asdfasdfasdfasdfasdfasdf",
+        ] {
+            assert!(!is_token_shaped(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn a_dotted_value_with_long_opaque_parts_is_not_an_attribute_path() {
+        // Opaque tokens of two or three dot-separated parts were taken for `a.b.c` names.
+        let token = concat!(
+            "Xk3vQ9zLm2Wp8RtY4nB6cD1fG7hJ",
+            ".",
+            "Qz5Tr8LmWv2Kp9Xn4Bc7Yd1Hf3Gj6"
+        );
+        assert!(!is_identifier(token));
+        assert!(is_identifier("settings.SECRET_KEY"));
+        assert!(is_identifier(
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+        ));
     }
 
     #[test]

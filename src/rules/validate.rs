@@ -202,6 +202,16 @@ pub fn base64_encode(data: &[u8], url: bool) -> String {
 /// `header.payload.signature`: the header decodes to a JSON object with a string `alg`, the
 /// payload to a JSON object. An unsigned token (`alg: none`, empty signature) still counts:
 /// its claims are readable, and it is often a test token copied from a real one.
+/// Whether `token` starts with a JWT header: base64url of a JSON object with a string `alg`
+/// (what is left of a token whose payload or signature was cut off or made up).
+#[must_use]
+pub fn jwt_header_ok(token: &[u8]) -> bool {
+    let header = token.split(|&b| b == b'.').next().unwrap_or(token);
+    base64_decode(header)
+        .and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok())
+        .is_some_and(|h| h.get("alg").is_some_and(serde_json::Value::is_string))
+}
+
 fn jwt_ok(token: &[u8]) -> bool {
     let mut parts = token.split(|&b| b == b'.');
     let (Some(header), Some(payload), Some(_sig), None) =
@@ -406,6 +416,18 @@ mod tests {
             base64_encode(header.as_bytes(), true),
             base64_encode(payload.as_bytes(), true)
         )
+    }
+
+    #[test]
+    fn a_jwt_header_is_recognised_without_the_rest_of_the_token() {
+        let good = jwt(r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"sub":"42"}"#);
+        let header_only = good.split('.').next().unwrap_or_default();
+        assert!(jwt_header_ok(
+            format!("{header_only}.not-json-at-all").as_bytes()
+        ));
+        let no_alg = jwt(r#"{"typ":"JWT"}"#, r#"{"sub":"42"}"#);
+        assert!(!jwt_header_ok(no_alg.as_bytes()));
+        assert!(!jwt_header_ok(b"eyJub3QganNvbg.eyJ4IjoxfQ"));
     }
 
     #[test]
