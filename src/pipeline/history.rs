@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
+use rayon::prelude::*;
 
 use crate::extract::notebook;
 use crate::pipeline::finding::{self, Finding, Place};
@@ -412,16 +413,27 @@ impl PathGroups {
             .collect();
         let mut ids: HashMap<Vec<bool>, u32> = HashMap::new();
         let mut whole = vec![false];
-        let group_of_path = (0..plan.path_count() as u32)
+        // Which patterns apply to each path (`None`: filtered out), on every core; the
+        // groups are then numbered in path order, as before.
+        let keys: Vec<Option<Vec<bool>>> = (0..plan.path_count() as u32)
+            .into_par_iter()
             .map(|i| {
                 let path = plan.path(i);
                 if workdir.is_some_and(|w| !pipeline.filter().keep(&w.join(&path), false)) {
-                    return EXCLUDED;
+                    return None;
                 }
+                Some(scoped.iter().map(|p| p.applies_to(&path)).collect())
+            })
+            .collect();
+        let group_of_path = keys
+            .into_iter()
+            .map(|key| {
+                let Some(key) = key else {
+                    return EXCLUDED;
+                };
                 if scoped.is_empty() {
                     return 0;
                 }
-                let key: Vec<bool> = scoped.iter().map(|p| p.applies_to(&path)).collect();
                 let next = ids.len() as u32;
                 *ids.entry(key.clone()).or_insert_with(|| {
                     let spans_lines = scoped

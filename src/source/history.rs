@@ -132,11 +132,12 @@ pub fn plan(repo: gix::ThreadSafeRepository, selection: &Selection) -> Result<Pl
     };
     let mut walker = TreeWalker {
         repo: &local,
-        seen_trees: HashSet::new(),
-        seen_places: HashSet::new(),
-        path_ids: HashMap::new(),
-        blob_ids: HashMap::new(),
+        seen_trees: FastSet::default(),
+        seen_places: FastSet::default(),
+        path_ids: FastMap::default(),
+        blob_ids: FastMap::default(),
         buf: Vec::new(),
+        last: FastMap::default(),
         plan: &mut plan,
     };
     // Blobs that a boundary commit (an excluded parent of a selected commit) already holds
@@ -149,7 +150,19 @@ pub fn plan(repo: gix::ThreadSafeRepository, selection: &Selection) -> Result<Pl
     for (rank, &i) in order.iter().enumerate() {
         walker.walk(graph.trees[i], Some(rank as u32));
     }
+    drop(walker);
+    drop(local);
+    plan.repo = reopen(plan.repo);
     Ok(plan)
+}
+
+/// A fresh handle on the same repository. The walk mapped the packs to read commits and
+/// trees; reading the blobs maps each pack again to traverse it, and both mappings would
+/// stay resident (a whole second copy of the pack) while the first handle lives. Keeps
+/// `old` if the repository cannot be opened again.
+fn reopen(old: gix::ThreadSafeRepository) -> gix::ThreadSafeRepository {
+    let options = old.to_thread_local().open_options().clone();
+    gix::ThreadSafeRepository::open_opts(old.git_dir(), options).unwrap_or(old)
 }
 
 impl Plan {
@@ -660,6 +673,19 @@ fn read_commit(
     })
 }
 
+/// Git's order of tree entries: by name, a tree's name compared as if it ended in `/`.
+fn git_order(a: &[u8], a_kind: EntryKind, b: &[u8], b_kind: EntryKind) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end = |name: &[u8], kind: EntryKind| {
+            name.get(n)
+                .copied()
+                .or((kind == EntryKind::Tree).then_some(b'/'))
+        };
+        end(a, a_kind).cmp(&end(b, b_kind))
+    })
+}
+
 /// Parents before children; among commits ready at the same time, the oldest first.
 fn topological(g: &Graph) -> Vec<usize> {
     let n = g.ids.len();
@@ -689,17 +715,47 @@ fn topological(g: &Graph) -> Vec<usize> {
     order
 }
 
+/// Hash maps and sets of the tree walk: foldhash, seeded per run (paths come from the
+/// repository, so the seed keeps crafted ones from colliding), several times faster than
+/// `SipHash` on object ids and paths.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = HashSet<K, foldhash::fast::RandomState>;
+
+/// One entry of a decoded tree: its kind, its name (a range of the tree's bytes) and its id.
+type TreeEntry = (EntryKind, std::ops::Range<usize>, ObjectId);
+
 /// Walks trees, skipping a (tree, path) pair seen before: everything below it was recorded
 /// by an earlier commit. Since commits are walked parents first, the first commit to reach a
 /// (blob, path) pair is the one that introduced it there.
+///
+/// A tree is compared with the last tree walked at the same path (most often the parent
+/// commit's): an entry that tree holds unchanged (same name, kind and id) was recorded when
+/// it was walked, so it is passed over without building its path or looking it up. Only the
+/// entries a commit changes cost anything, as in a tree diff, and no tree is decoded twice;
+/// what is recorded, and in which order, is the same as visiting every entry.
 struct TreeWalker<'a> {
     repo: &'a gix::Repository,
-    seen_trees: HashSet<(ObjectId, u32)>,
-    seen_places: HashSet<(ObjectId, u32)>,
-    path_ids: HashMap<Vec<u8>, u32>,
-    blob_ids: HashMap<ObjectId, u32>,
+    seen_trees: FastSet<(ObjectId, u32)>,
+    seen_places: FastSet<(ObjectId, u32)>,
+    path_ids: FastMap<Vec<u8>, u32>,
+    blob_ids: FastMap<ObjectId, u32>,
     buf: Vec<u8>,
+    /// Per directory path, the last tree walked there: its bytes and entries.
+    last: FastMap<u32, DecodedTree>,
     plan: &'a mut Plan,
+}
+
+/// A tree's bytes and its entries (names are ranges of the bytes).
+#[derive(Default)]
+struct DecodedTree {
+    data: Vec<u8>,
+    entries: Vec<TreeEntry>,
+}
+
+impl DecodedTree {
+    fn name(&self, entry: &TreeEntry) -> &[u8] {
+        &self.data[entry.1.clone()]
+    }
 }
 
 impl TreeWalker<'_> {
@@ -723,59 +779,95 @@ impl TreeWalker<'_> {
         i
     }
 
+    /// Decodes tree `id` into `out`; entries before a corrupt one are kept.
+    fn read_tree(&mut self, id: ObjectId, out: &mut DecodedTree) {
+        out.data.clear();
+        out.entries.clear();
+        match self.repo.objects.try_find(&id, &mut self.buf) {
+            Ok(Some(obj)) if obj.kind == gix::objs::Kind::Tree => {
+                out.data.extend_from_slice(obj.data);
+            }
+            Ok(Some(obj)) => {
+                self.plan
+                    .errors
+                    .push(format!("object {id} is a {}, not a tree", obj.kind));
+                return;
+            }
+            Ok(None) => {
+                self.plan
+                    .errors
+                    .push(format!("tree {id} is missing from the object store"));
+                return;
+            }
+            Err(e) => {
+                self.plan
+                    .errors
+                    .push(format!("tree {id} could not be read: {}", one_line(&e)));
+                return;
+            }
+        }
+        let base = out.data.as_ptr() as usize;
+        for e in gix::objs::TreeRefIter::from_bytes(&out.data, self.repo.object_hash()) {
+            match e {
+                Ok(e) => {
+                    // The name is a slice of the tree's bytes: keep its range, not a copy.
+                    let start = e.filename.as_ptr() as usize - base;
+                    out.entries.push((
+                        e.mode.kind(),
+                        start..start + e.filename.len(),
+                        e.oid.to_owned(),
+                    ));
+                }
+                Err(err) => {
+                    self.plan
+                        .errors
+                        .push(format!("tree {id} is corrupt: {}", one_line(&err)));
+                    break;
+                }
+            }
+        }
+    }
+
     /// Walks the tree of one commit (`rank` in topological order; `None` for a boundary
     /// commit whose content only marks what is already known).
     fn walk(&mut self, root: ObjectId, rank: Option<u32>) {
         // (tree, its path without trailing slash)
         let mut stack: Vec<(ObjectId, Vec<u8>)> = vec![(root, Vec::new())];
-        let mut entries: Vec<(gix::objs::tree::EntryKind, Vec<u8>, ObjectId)> = Vec::new();
         while let Some((tree, prefix)) = stack.pop() {
             let prefix_id = self.intern(&prefix);
             if !self.seen_trees.insert((tree, prefix_id)) {
                 continue;
             }
-            entries.clear();
-            match self.repo.objects.try_find(&tree, &mut self.buf) {
-                Ok(Some(data)) if data.kind == gix::objs::Kind::Tree => {
-                    for e in gix::objs::TreeRefIter::from_bytes(data.data, self.repo.object_hash())
-                    {
-                        match e {
-                            Ok(e) => {
-                                entries.push((
-                                    e.mode.kind(),
-                                    e.filename.to_vec(),
-                                    e.oid.to_owned(),
-                                ));
-                            }
-                            Err(err) => {
-                                self.plan
-                                    .errors
-                                    .push(format!("tree {tree} is corrupt: {}", one_line(&err)));
-                                break;
-                            }
-                        }
+            // Fresh buffers of the tree's size: they are kept in `last`.
+            let mut now = DecodedTree::default();
+            self.read_tree(tree, &mut now);
+            now.entries.shrink_to_fit();
+            let before = self.last.remove(&prefix_id).unwrap_or_default();
+            let mut j = 0;
+            for entry in &now.entries {
+                let (kind, oid) = (entry.0, entry.2);
+                let name = now.name(entry);
+                // Both trees are sorted in git's order: find this name among the other's.
+                while j < before.entries.len() {
+                    let other = &before.entries[j];
+                    if git_order(before.name(other), other.0, name, kind).is_ge() {
+                        break;
                     }
+                    j += 1;
                 }
-                Ok(Some(data)) => {
-                    self.plan
-                        .errors
-                        .push(format!("object {tree} is a {}, not a tree", data.kind));
+                let unchanged = before
+                    .entries
+                    .get(j)
+                    .is_some_and(|o| o.0 == kind && o.2 == oid && before.name(o) == name);
+                if unchanged {
+                    continue; // recorded when that tree was walked
                 }
-                Ok(None) => self
-                    .plan
-                    .errors
-                    .push(format!("tree {tree} is missing from the object store")),
-                Err(e) => self
-                    .plan
-                    .errors
-                    .push(format!("tree {tree} could not be read: {}", one_line(&e))),
-            }
-            for (kind, name, oid) in entries.drain(..) {
-                let mut path = prefix.clone();
+                let mut path = Vec::with_capacity(prefix.len() + 1 + name.len());
+                path.extend_from_slice(&prefix);
                 if !path.is_empty() {
                     path.push(b'/');
                 }
-                path.extend_from_slice(&name);
+                path.extend_from_slice(name);
                 match kind {
                     EntryKind::Tree => stack.push((oid, path)),
                     EntryKind::Blob | EntryKind::BlobExecutable => {
@@ -786,6 +878,7 @@ impl TreeWalker<'_> {
                     EntryKind::Link | EntryKind::Commit => {}
                 }
             }
+            self.last.insert(prefix_id, now);
         }
     }
 
