@@ -485,12 +485,25 @@ impl Matcher {
                 .capture_names()
                 .position(|n| n == Some("secret"))
                 .unwrap_or(1);
-            for caps in re.captures_iter(hay) {
-                let Some(whole) = caps.get(0) else { continue };
+            // The next search starts where the secret ends, not where the match does: a
+            // pattern that ends with a boundary byte (`[^A-Za-z0-9]`) consumes the byte the
+            // next secret's own boundary needs, and two tokens one blank apart would leave
+            // the second unreported and shown in full beside the first.
+            let mut at = 0;
+            while at <= hay.len() {
+                let Some(caps) = re.captures_at(hay, at) else {
+                    break;
+                };
+                let Some(whole) = caps.get(0) else { break };
                 let secret = caps
                     .get(secret_group)
                     .or_else(|| caps.iter().skip(1).flatten().next())
                     .unwrap_or(whole);
+                at = if secret.end() > at {
+                    secret.end()
+                } else {
+                    whole.end().max(at + 1)
+                };
                 let value = secret.as_bytes();
                 let sample = match judge(pattern, value, self.today) {
                     Judged::Pass => false,
@@ -774,43 +787,48 @@ impl Matcher {
                         .any(|s| s.start < m.secret.end && m.secret.start < s.end)
             });
         }
-        let is_generic = |m: &Match| {
-            self.patterns[m.pattern]
-                .spec
-                .tags
-                .iter()
-                .any(|t| t == "generic")
-        };
-        if !matches.iter().any(is_generic) {
-            return;
+        let tagged =
+            |m: &Match, tag: &str| self.patterns[m.pattern].spec.tags.iter().any(|t| t == tag);
+        // A fallback (a generic pattern that is weaker still, such as a token with a known
+        // prefix but not its shape) yields to any other match of its kind, generic or not.
+        if matches.iter().any(|m| tagged(m, "fallback")) {
+            self.yield_to_others(matches, |m| tagged(m, "fallback"));
         }
         // A generic match yields only to a specific match of its own kind (a Python pattern
-        // spanning a call does not hide a generic secret inside it). The specific spans of each
-        // kind are merged into disjoint ranges in order: each generic match is then checked by
-        // a binary search (a degenerate file may hold many of both).
+        // spanning a call does not hide a generic secret inside it).
+        if matches.iter().any(|m| tagged(m, "generic")) {
+            self.yield_to_others(matches, |m| tagged(m, "generic"));
+        }
+    }
+
+    /// Drops each `weak` match whose secret overlaps the secret of a match of the same kind
+    /// that is not weak. The other matches' spans of each kind are merged into disjoint
+    /// ranges in order: each weak match is then checked by a binary search (a degenerate
+    /// file may hold many of both).
+    fn yield_to_others(&self, matches: &mut Vec<Match>, weak: impl Fn(&Match) -> bool) {
         let kind = |m: &Match| self.patterns[m.pattern].spec.kind;
         let mut spans: Vec<(Kind, Range<usize>)> = matches
             .iter()
-            .filter(|m| !is_generic(m))
+            .filter(|m| !weak(m))
             .map(|m| (kind(m), m.secret.clone()))
             .collect();
         spans.sort_unstable_by_key(|(k, r)| (*k as u8, r.start));
-        let mut specific: Vec<(Kind, Range<usize>)> = Vec::new();
+        let mut strong: Vec<(Kind, Range<usize>)> = Vec::new();
         for (k, r) in spans {
-            match specific.last_mut() {
+            match strong.last_mut() {
                 Some((lk, last)) if *lk == k && r.start < last.end => {
                     last.end = last.end.max(r.end);
                 }
-                _ => specific.push((k, r)),
+                _ => strong.push((k, r)),
             }
         }
         let overlaps = |k: Kind, m: &Range<usize>| {
-            let i = specific.partition_point(|(sk, s)| (*sk as u8, s.end) <= (k as u8, m.start));
-            specific
+            let i = strong.partition_point(|(sk, s)| (*sk as u8, s.end) <= (k as u8, m.start));
+            strong
                 .get(i)
                 .is_some_and(|(sk, s)| *sk == k && s.start < m.end)
         };
-        matches.retain(|m| !is_generic(m) || !overlaps(kind(m), &m.secret));
+        matches.retain(|m| !weak(m) || !overlaps(kind(m), &m.secret));
     }
 }
 
@@ -1383,6 +1401,73 @@ patterns:
         assert_eq!(found(&matcher(&ends(true)), b"delete_token\n"), 0);
         assert_eq!(found(&matcher(&ends(true)), b"delete token\n"), 1);
         assert_eq!(found(&matcher(&ends(false)), b"delete_token\n"), 1);
+    }
+
+    #[test]
+    fn a_fallback_yields_to_a_generic_finding_on_the_same_value() {
+        // Broke: `TOKEN=ghp_abc123def456ghi789` was reported twice, as a generic assignment
+        // and as a prefixed-token sample: both generic, so neither yielded.
+        let yaml = r"
+patterns:
+  - id: demo-generic
+    name: Demo generic
+    kind: secret
+    severity: error
+    tags: [generic]
+    keywords: ['token=']
+    regex: 'token=(\S+)'
+    description: {what: a, why: b, fix: c}
+  - id: demo-fallback
+    name: Demo fallback
+    kind: secret
+    severity: warning
+    tags: [generic, fallback]
+    keywords: [ghp_]
+    regex: '(ghp_\w+)'
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(yaml);
+        let ids = |text: &[u8]| -> Vec<String> {
+            m.find("a.sh", text)
+                .0
+                .iter()
+                .map(|f| m.patterns()[f.pattern].id().to_string())
+                .collect()
+        };
+        assert_eq!(ids(b"token=ghp_Zr8tY3wB6nM1\n"), ["demo-generic"]);
+        assert_eq!(ids(b"x ghp_Zr8tY3wB6nM1\n"), ["demo-fallback"]);
+    }
+
+    #[test]
+    fn two_tokens_one_blank_apart_are_both_found() {
+        // Broke: a pattern ending in a boundary byte consumed the blank that the next token's
+        // own boundary needed; the second token was neither reported nor redacted.
+        let yaml = r"
+patterns:
+  - id: demo-bounded
+    name: Demo bounded
+    kind: secret
+    severity: error
+    keywords: [ghp_]
+    regex: '(?:^|[^A-Za-z0-9_])(ghp_[A-Za-z0-9]{8})(?:[^A-Za-z0-9_]|$)'
+    description: {what: a, why: b, fix: c}
+";
+        let m = matcher(yaml);
+        let text = b"t: ghp_Zr8tY3wB ghp_6nM1qP5s ghp_Kx0aB2cD\n";
+        let found: Vec<&[u8]> = m
+            .find("a.txt", text)
+            .0
+            .iter()
+            .map(|f| &text[f.secret.clone()])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                &b"ghp_Zr8tY3wB"[..],
+                &b"ghp_6nM1qP5s"[..],
+                &b"ghp_Kx0aB2cD"[..]
+            ]
+        );
     }
 
     #[test]
