@@ -49,6 +49,10 @@ pub struct FileKind {
     pub sample: bool,
     /// A `.netrc`, where `password x` separated by a blank is the form.
     pub netrc: bool,
+    /// One of the few lines above the line being read starts a `.netrc` entry (`machine h`,
+    /// `default`, `login u`): set per line by [`scan_line`], so that `password p` alone on its
+    /// line below it is read as the entry's password.
+    pub netrc_above: bool,
 }
 
 impl FileKind {
@@ -70,6 +74,7 @@ impl FileKind {
             code: CODE.contains(&ext.as_str()),
             sample: literal::is_sample_path(path),
             netrc: name == ".netrc" || name == "_netrc",
+            netrc_above: false,
         }
     }
 }
@@ -92,14 +97,21 @@ fn may_be_secret_name(name: &[u8]) -> bool {
         .any(|s| memchr::memmem::find(&lower, s).is_some())
 }
 
+/// How many lines above a lone `password p` line a `.netrc` `machine` or `login` line may be.
+const NETRC_LOOKBACK: usize = 3;
+
 /// Finds the credentials on `line` (without its line break), which starts at byte `base` of
-/// the content; pushes them to `out`.
-pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+/// the content; `before` is the content before the line. Pushes them to `out`.
+pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &mut Vec<Hit>) {
     let n = line.len();
     // Minified code and data, not configuration.
     if n > MAX_LINE {
         return;
     }
+    let kind = FileKind {
+        netrc_above: is_lone_password_line(line) && netrc_entry_above(before),
+        ..kind
+    };
     let found_before = out.len();
     let mut i = 0;
     let mut quote: Option<u8> = None;
@@ -273,6 +285,57 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
     named.then_some(key)
 }
 
+/// A `.netrc` entry on one line: `machine h` or `default`, then only `login u`, `password p`,
+/// `account a` and `port n` pairs, with a login and a password among them.
+fn is_netrc_entry(line: &[u8]) -> bool {
+    let mut words = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty());
+    match words.next() {
+        Some(b"machine") => {
+            if words.next().is_none() {
+                return false;
+            }
+        }
+        Some(b"default") => {}
+        _ => return false,
+    }
+    let (mut login, mut password) = (false, false);
+    while let Some(key) = words.next() {
+        if words.next().is_none() {
+            return false;
+        }
+        match key {
+            b"login" => login = true,
+            b"password" => password = true,
+            b"account" | b"port" => {}
+            _ => return false,
+        }
+    }
+    login && password
+}
+
+/// `password p` and nothing else on the line (blanks around).
+fn is_lone_password_line(line: &[u8]) -> bool {
+    let mut words = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty());
+    words.next() == Some(b"password") && words.next().is_some() && words.next().is_none()
+}
+
+/// Whether one of the last [`NETRC_LOOKBACK`] non-blank lines of `before` starts a `.netrc`
+/// entry or its login (`machine h`, `default`, `login u`).
+fn netrc_entry_above(before: &[u8]) -> bool {
+    before
+        .rsplit(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(NETRC_LOOKBACK)
+        .any(|l| {
+            let first = l.split(u8::is_ascii_whitespace).find(|w| !w.is_empty());
+            matches!(first, Some(b"machine" | b"default" | b"login"))
+        })
+}
+
 /// Parses what follows the key `line[ks..ke]`: a separator and a value. Returns where the value
 /// ends when it found one.
 #[allow(clippy::too_many_lines)]
@@ -354,14 +417,11 @@ fn assignment(
         if kind.code && !quoted {
             return None;
         }
-        // A `.netrc` entry outside a `.netrc` file (`machine h login u password p` on one
-        // line, or `password p` alone on its line, in a README or a script's heredoc).
-        let netrc_line = memchr::memmem::find(line, b"machine ").is_some()
-            && memchr::memmem::find(line, b" login ").is_some()
-            || (class == KeyClass::Password
-                && trimmed.is_empty()
-                && line[end..].trim_ascii().is_empty()
-                && !line[value.clone()].iter().all(u8::is_ascii_alphabetic));
+        // A `.netrc` entry outside a `.netrc` file, in a README or a script's heredoc: the
+        // key is `password` and the line is `machine h login u password p` (or `default ...`),
+        // or `password p` alone on its line under a `machine` or `login` line.
+        let netrc_line = &line[ks..ke] == b"password"
+            && (is_netrc_entry(line) || kind.netrc_above && trimmed.is_empty());
         // Groovy and Gradle call with a blank: `password 'x'`.
         if !(flag || directive || kind.netrc || netrc_line || kind.code && quoted) {
             class = KeyClass::Key;
@@ -676,7 +736,7 @@ mod tests {
     /// The verdicts and values found in `text` scanned as the file `path`.
     fn found(path: &str, text: &str) -> Vec<(Verdict, String)> {
         let mut out = Vec::new();
-        scan_line(FileKind::of(path), text.as_bytes(), 0, &mut out);
+        scan_line(FileKind::of(path), b"", text.as_bytes(), 0, &mut out);
         out.into_iter()
             .map(|h| (h.verdict, text[h.secret].to_string()))
             .collect()
@@ -769,13 +829,78 @@ mod tests {
             Verdict::Password,
             "pw4acme",
         );
+        none("notes.txt", "password protected");
+    }
+
+    /// The verdicts and values found on the last line of `text` scanned as the file `path`.
+    fn found_last(path: &str, text: &str) -> Vec<(Verdict, String)> {
+        let at = text.rfind('\n').map_or(0, |i| i + 1);
+        let mut out = Vec::new();
+        scan_line(
+            FileKind::of(path),
+            &text.as_bytes()[..at],
+            &text.as_bytes()[at..],
+            at,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.verdict, text[h.secret].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn netrc_lines_need_netrc_syntax_not_a_password_word_and_a_blank() {
+        // Regression: any line with `machine ` and ` login `, and any password-named word
+        // alone on its line with a value, were read as a `.netrc` entry: ordinary script lines
+        // and prose blocked as `generic-password` errors.
+        for line in [
+            "  passwd user1",
+            "password v2",
+            " password 2FA",
+            "Log into the build machine with login admin and password hunter22",
+            "To use the CI machine login as root with password toor1.",
+            "    password v1.2.3",
+            "pwd -L",
+            "pass 1",
+            "Password 123456",
+            "machine api.acme.dev login bob password pw4acme trailing",
+            "  password pw4acme",
+        ] {
+            none("deploy.sh", line);
+        }
+        // `password p` alone on its line is the entry's password under a `machine` or
+        // `login` line a few lines up, and only then.
+        assert_eq!(
+            found_last(
+                "notes.txt",
+                "machine api.acme.dev\n  login bob\n  password pw4acme"
+            ),
+            [(Verdict::Password, "pw4acme".to_string())]
+        );
+        assert_eq!(
+            found_last(
+                "setup.sh",
+                "machine api.acme.dev login bob\n\npassword pw4acme"
+            ),
+            [(Verdict::Password, "pw4acme".to_string())]
+        );
+        assert_eq!(
+            found_last(
+                "setup.sh",
+                "machine api.acme.dev\na\nb\nc\npassword pw4acme"
+            ),
+            []
+        );
+        assert_eq!(
+            found_last("setup.sh", "machine api.acme.dev\n  passwd pw4acme"),
+            []
+        );
         one(
             "notes.txt",
-            "  password pw4acme",
+            concat!("default login bob ", "password pw4acme"),
             Verdict::Password,
             "pw4acme",
         );
-        none("notes.txt", "password protected");
     }
 
     #[test]

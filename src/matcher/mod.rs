@@ -560,7 +560,7 @@ impl Matcher {
                 let end = memchr::memchr(b'\n', &bytes[start..w.end]).map_or(w.end, |i| start + i);
                 let line = &bytes[start..end];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                assignment::scan_line(kind, line, start, &mut hits);
+                assignment::scan_line(kind, &bytes[..start], line, start, &mut hits);
                 start = end + 1;
             }
             done = done.max(w.end);
