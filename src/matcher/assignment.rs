@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use crate::rules::entropy;
 use crate::rules::keyname::{self, KeyClass};
 use crate::rules::literal::{self, Strength};
 use crate::rules::validate;
@@ -250,6 +251,13 @@ fn credential_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         if k != n || !literal::is_token_shaped(&body[vs..ve]) {
             continue;
         }
+        // Under a key the assignment forms judged (`key: <uuid>`), a UUID is an identifier
+        // there too; a loose form (`acme secret <uuid>`) is how providers print UUID keys.
+        let strict = body[sep_start..vs].iter().any(|b| b"=:".contains(b))
+            && keyname::classify(key).is_some();
+        if strict && literal::is_uuid(&body[vs..ve]) {
+            continue;
+        }
         out.push(Hit {
             verdict: Verdict::Sample,
             span: base + start + ke - key.len()..base + start + ve,
@@ -268,7 +276,13 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
         key = key.strip_prefix(prefix).unwrap_or(key);
     }
     let first = *key.first()?;
+    // A credential word inside a random value is not the key's end
+    // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`).
+    let random_word = key
+        .split(|b| b" ._-".contains(b))
+        .any(|w| w.len() >= 12 && w.iter().any(u8::is_ascii_digit) && entropy::is_random(w, true));
     if key.len() > 64
+        || random_word
         || !first.is_ascii_alphabetic()
         || !key
             .iter()
@@ -787,6 +801,44 @@ mod tests {
             "zorbly ACCESS 5820194736251849",
             Verdict::Sample,
             "5820194736251849",
+        );
+        // Regression: values the assignment forms drop as identifiers came back here as
+        // samples (a UUID under `key:`, a timestamp, a version, a digest, a pod name, a
+        // kebab-case constant), and a credential word inside the value ended the key.
+        for line in [
+            "key: 550e8400-e29b-41d4-a716-446655440000",
+            "key: 1704067200000000000",
+            "access: 0.1.2-alpha.3+build.20240101",
+            "key: v1.2.3-rc1-build20240101",
+            "key: sha1-2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+            "token-service-5d8f7c9b6-x2k4p",
+        ] {
+            none("values.yaml", line);
+        }
+        none(
+            "app.ts",
+            "export const ACCESS_LEVEL_KEY = \"access-level-2fa\";",
+        );
+        let mut hits = Vec::new();
+        let line = format!("zorbly SECRET Xk9mQ2pL7vN4wR8t.key.{TOKEN}");
+        scan_line(
+            FileKind::of("notes.txt"),
+            b"",
+            line.as_bytes(),
+            0,
+            &mut hits,
+        );
+        let value_start = "zorbly SECRET ".len();
+        assert!(
+            hits.iter().all(|h| h.secret.start == value_start),
+            "{line}: {hits:?}"
+        );
+        // A loose form keeps a UUID: providers print UUID keys that way.
+        one(
+            "notes.txt",
+            "zorbly secret 3f1e9a27-8c4b-4d2e-9f6a-1b7c5e3d2a90",
+            Verdict::Sample,
+            "3f1e9a27-8c4b-4d2e-9f6a-1b7c5e3d2a90",
         );
         for line in [
             "Rotate the secret key every 90 days",

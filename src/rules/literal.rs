@@ -370,12 +370,60 @@ pub fn is_token_shaped(value: &[u8]) -> bool {
     if typed {
         return true;
     }
-    if is_label(text) {
+    if is_label(text) || is_version(text) || is_digest(text) || is_kebab_name(text) {
         return false;
     }
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits >= 16)
+    // Digits alone are a card-like 16 (dashes allowed); longer runs are timestamps and ids.
+    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits == 16)
+}
+
+/// A version: `1.2.3`, `v1.2.3-rc1`, `0.1.2-alpha.3+build.20240101`.
+fn is_version(text: &str) -> bool {
+    let core = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let core = core.split(['-', '+']).next().unwrap_or(core);
+    let parts: Vec<&str> = core.split('.').collect();
+    (2..=4).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
+fn is_digest(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["md5-", "sha1-", "sha224-", "sha256-", "sha384-", "sha512-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// A kebab-case name that starts with a word: `token-service-5d8f7c9b6-x2k4p` (a pod),
+/// `access-level-2fa`. Lower-case letters, digits and dashes, the first part a word of three
+/// letters or more that is not hex (a UUID's `abcdef12-...` is not a name).
+fn is_kebab_name(text: &str) -> bool {
+    let first = text.split('-').next().unwrap_or("");
+    text.contains('-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text.split('-').all(|p| !p.is_empty())
+        && first.len() >= 3
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && first.bytes().any(|b| b > b'f')
+}
+
+/// A UUID in its canonical 8-4-4-4-12 hex form.
+#[must_use]
+pub fn is_uuid(text: &[u8]) -> bool {
+    text.len() == 36
+        && text.iter().enumerate().all(|(i, b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// Whether `value` is a unit of five to eight characters written out three times or more (an
