@@ -50,6 +50,9 @@ pub struct FileKind {
     pub sample: bool,
     /// A `.netrc`, where `password x` separated by a blank is the form.
     pub netrc: bool,
+    /// A translation file (`locales/fr.json`, `i18n/`, `*.po`): a value of several words is
+    /// the translated text (`"password": "mot de passe"`), not a passphrase.
+    pub locale: bool,
     /// One of the few lines above the line being read starts a `.netrc` entry (`machine h`,
     /// `default`, `login u`): set per line by [`scan_line`], so that `password p` alone on its
     /// line below it is read as the entry's password.
@@ -76,6 +79,12 @@ impl FileKind {
             sample: literal::is_sample_path(path),
             netrc: name == ".netrc" || name == "_netrc",
             netrc_above: false,
+            locale: ext == "po"
+                || ext == "pot"
+                || path.split(['/', '\\']).any(|part| {
+                    let part = part.to_ascii_lowercase();
+                    ["locale", "locales", "i18n", "l10n", "translations"].contains(&part.as_str())
+                }),
         }
     }
 }
@@ -451,6 +460,10 @@ fn assignment(
     // A docker `auth` entry or a Basic credential: base64 of `user:password`, judged decoded.
     if class != KeyClass::Password && decoded_user_password(kind, raw, ks, &value, base, out) {
         return Some(end);
+    }
+    // In a translation file a value of several words is translated text.
+    if kind.locale && raw.contains(&b' ') {
+        return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;
     let verdict = match (strength, class) {
@@ -880,6 +893,9 @@ mod tests {
             "open sesame",
         );
         none("app.ini", "password = 'Enter your password'");
+        // Regression: translation files warned on the translated word (`mot de passe`).
+        none("locales/fr.json", "{ \"password\": \"mot de passe\" }");
+        none("src/i18n/id.json", "  \"password\": \"kata sandi\",");
         none("app.ini", "password = 'not set'");
         // A `.netrc` entry outside a `.netrc` file.
         one(
