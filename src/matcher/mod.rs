@@ -30,7 +30,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::rules::pattern::{Kind, Pattern, Region, Taint};
 use crate::rules::validate::Validator;
-use crate::rules::{entropy, placeholder};
+use crate::rules::{entropy, literal, placeholder};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
 /// Bounds the work on minified files whose single line is megabytes long.
@@ -1222,7 +1222,7 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
         }
     }
     if secret && value.len() <= PLACEHOLDER_MAX_LEN {
-        if placeholder::is_stand_in(value) {
+        if placeholder::is_stand_in(value) || literal::is_prefixed_name(value) {
             return Judged::Drop;
         }
         if placeholder::has_typed_run(value) {
@@ -1511,6 +1511,27 @@ patterns:
             b"-----BEGIN RSA PRIVATE KEY-----\nPaste the contents of your private key file here\n-----END RSA PRIVATE KEY-----\n",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn snake_case_names_after_a_token_prefix_are_not_prefixed_tokens() {
+        // Regression: identifiers holding a digit matched `prefixed-token-sample` (a data
+        // frame column, a census table, a model name, an npm config key).
+        let m = matcher(include_str!("../../patterns/prefixed-token.yaml"));
+        for text in [
+            &b"df[\"sbp_baseline_mean1\"]"[..],
+            b"table = \"sgp_population_2020_census\"",
+            b"model = \"r8_detector_model_v2_final\"",
+            b"key = \"npm_config_cache_dir_2024\"",
+        ] {
+            let (found, _) = m.find("a.py", text);
+            assert!(found.is_empty(), "{}", String::from_utf8_lossy(text));
+        }
+        let (found, _) = m.find(
+            "a.py",
+            concat!("x = \"sbp_ENUhJduR", "HHJEYXg4Jd\"").as_bytes(),
+        );
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

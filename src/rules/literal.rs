@@ -413,6 +413,36 @@ fn is_kebab_name(text: &str) -> bool {
         && first.bytes().any(|b| b > b'f')
 }
 
+/// A lower-case snake_case name behind a short prefix: `sbp_baseline_mean1`,
+/// `sgp_population_2020_census`, `r8_detector_model_v2_final`, `npm_config_cache_dir_2024`.
+/// A token's body is random and mixed case, or one run of hex; a name is two or more words,
+/// each letters with an optional number after them (or a number alone).
+#[must_use]
+pub fn is_prefixed_name(value: &[u8]) -> bool {
+    let mut parts = value.split(|&b| b == b'_');
+    let Some(prefix) = parts.next() else {
+        return false;
+    };
+    let words: Vec<&[u8]> = parts.collect();
+    let word = |w: &&[u8]| {
+        let letters = w.iter().take_while(|b| b.is_ascii_lowercase()).count();
+        !w.is_empty() && w[letters..].iter().all(u8::is_ascii_digit)
+    };
+    !prefix.is_empty()
+        && prefix.len() <= 10
+        && prefix
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && words.len() >= 2
+        && words.iter().all(word)
+        // A word of three letters or more: `sk_live_x1_y2` parts are not names.
+        && words
+            .iter()
+            .filter(|w| w.iter().take_while(|b| b.is_ascii_lowercase()).count() >= 3)
+            .count()
+            >= 2
+}
+
 /// A UUID in its canonical 8-4-4-4-12 hex form.
 #[must_use]
 pub fn is_uuid(text: &[u8]) -> bool {
