@@ -286,8 +286,11 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
     let first = *key.first()?;
     // A credential word inside a random value is not the key's end
     // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`).
-    let random_word = key
-        .split(|b| b" ._-".contains(b))
+    // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`); the last word holds the credential word
+    // itself (`scrapingant123TOKEN`).
+    let mut words = key.split(|b| b" ._-".contains(b));
+    words.next_back();
+    let random_word = words
         .any(|w| w.len() >= 12 && w.iter().any(u8::is_ascii_digit) && entropy::is_random(w, true));
     if key.len() > 64
         || random_word
@@ -444,8 +447,14 @@ fn assignment(
         // or `password p` alone on its line under a `machine` or `login` line.
         let netrc_line = &line[ks..ke] == b"password"
             && (is_netrc_entry(line) || kind.netrc_above && trimmed.is_empty());
-        // Groovy and Gradle call with a blank: `password 'x'`.
-        if !(flag || directive || kind.netrc || netrc_line || kind.code && quoted) {
+        // Groovy and Gradle call with a blank: `password 'x'`, in a build file or a snippet
+        // of one (`password "x"` alone on its line, the value quoted).
+        let dsl_call = kind.code && quoted
+            || quoted
+                && &line[ks..ke] == b"password"
+                && trimmed.is_empty()
+                && line[end..].trim_ascii().is_empty();
+        if !(flag || directive || kind.netrc || netrc_line || dsl_call) {
             class = KeyClass::Key;
         }
     }
@@ -854,6 +863,13 @@ mod tests {
             hits.iter().all(|h| h.secret.start == value_start),
             "{line}: {hits:?}"
         );
+        // A name with digits glued to the credential word is still the key.
+        one(
+            "notes.txt",
+            "zorbly123TOKEN.aaaa1111bbbb2222cccc",
+            Verdict::Sample,
+            "aaaa1111bbbb2222cccc",
+        );
         // A loose form keeps a UUID: providers print UUID keys that way.
         one(
             "notes.txt",
@@ -906,6 +922,14 @@ mod tests {
             "pw4acme",
         );
         none("notes.txt", "password protected");
+        // A Gradle `credentials` block pasted into a text file: a quoted value alone with the
+        // key on its line is the DSL call.
+        one(
+            "notes.txt",
+            concat!("      password \"Fq3E9g", "AMcM06\""),
+            Verdict::Password,
+            "Fq3E9gAMcM06",
+        );
     }
 
     /// The verdicts and values found on the last line of `text` scanned as the file `path`.

@@ -381,13 +381,18 @@ pub fn is_token_shaped(value: &[u8]) -> bool {
 
 /// A version: `1.2.3`, `v1.2.3-rc1`, `0.1.2-alpha.3+build.20240101`.
 fn is_version(text: &str) -> bool {
-    let core = text.strip_prefix(['v', 'V']).unwrap_or(text);
-    let core = core.split(['-', '+']).next().unwrap_or(core);
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let core = text.split(['-', '+']).next().unwrap_or(text);
     let parts: Vec<&str> = core.split('.').collect();
-    (2..=4).contains(&parts.len())
+    (3..=4).contains(&parts.len())
         && parts
             .iter()
             .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_digit()))
+        // Pre-release and build labels are short (`rc1`, `build.20240101`); a long hex run
+        // after a version (`v1.0-e26de050...`) is a key's body.
+        && text[core.len()..]
+            .split(['-', '+', '.'])
+            .all(|p| p.len() <= 16)
 }
 
 /// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
@@ -424,9 +429,10 @@ pub fn is_prefixed_name(value: &[u8]) -> bool {
         return false;
     };
     let words: Vec<&[u8]> = parts.collect();
+    // Words are short: a run of 17 letters or more is a token's body or typed filler.
     let word = |w: &&[u8]| {
         let letters = w.iter().take_while(|b| b.is_ascii_lowercase()).count();
-        !w.is_empty() && w[letters..].iter().all(u8::is_ascii_digit)
+        !w.is_empty() && letters <= 16 && w[letters..].iter().all(u8::is_ascii_digit)
     };
     !prefix.is_empty()
         && prefix.len() <= 10
@@ -823,6 +829,33 @@ mod tests {
             j(KeyClass::Secret, "abcdef1234567890abcdef1234567890"),
             Some(Strength::Sample)
         );
+    }
+
+    #[test]
+    fn versions_digests_kebab_names_and_prefixed_names_are_not_tokens() {
+        for v in [
+            "0.1.2-alpha.3+build.20240101",
+            "v1.2.3-rc1-build20240101",
+            "sha1-2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+            "token-service-5d8f7c9b6-x2k4p",
+            "access-level-2fa",
+            "1704067200000000000",
+        ] {
+            assert!(!is_token_shaped(v.as_bytes()), "{v}");
+        }
+        // A version followed by a key's body, a UUID's hex and 16 digits stay tokens.
+        for v in [
+            "v1.0-3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
+            "abcdef12-3456-4d78-9abc-123456abcdef",
+            "5820194736251849",
+        ] {
+            assert!(is_token_shaped(v.as_bytes()), "{v}");
+        }
+        assert!(is_prefixed_name(b"sbp_baseline_mean1"));
+        assert!(is_prefixed_name(b"npm_config_cache_dir_2024"));
+        assert!(!is_prefixed_name(b"sk_live_abcdefghijklmnopqrstu42"));
+        assert!(!is_prefixed_name(b"sbp_3f9a1c7e5b2d4f6a8c0e"));
+        assert!(!is_prefixed_name(b"npm_Zx81kQ0pLm3n_B7vC2xR9tY4u"));
     }
 
     #[test]
