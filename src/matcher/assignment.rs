@@ -41,6 +41,18 @@ pub struct Hit {
     pub secret: Range<usize>,
 }
 
+/// A file whose kind changes how a loose `key value` is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    /// Any other file.
+    None,
+    /// A `.netrc`, where `password x` separated by a blank is the form.
+    Netrc,
+    /// A translation file (`locales/fr.json`, `i18n/`, `*.po`): a value of several words is
+    /// the translated text (`"password": "mot de passe"`), not a passphrase.
+    Locale,
+}
+
 /// What the detector needs to know about the file a line is in.
 #[derive(Clone, Copy, Debug)]
 pub struct FileKind {
@@ -48,11 +60,8 @@ pub struct FileKind {
     pub code: bool,
     /// Tests, fixtures, examples, documentation: findings are samples.
     pub sample: bool,
-    /// A `.netrc`, where `password x` separated by a blank is the form.
-    pub netrc: bool,
-    /// A translation file (`locales/fr.json`, `i18n/`, `*.po`): a value of several words is
-    /// the translated text (`"password": "mot de passe"`), not a passphrase.
-    pub locale: bool,
+    /// A `.netrc` or a translation file, or neither.
+    pub special: Special,
     /// One of the few lines above the line being read starts a `.netrc` entry (`machine h`,
     /// `default`, `login u`): set per line by [`scan_line`], so that `password p` alone on its
     /// line below it is read as the entry's password.
@@ -77,14 +86,20 @@ impl FileKind {
         FileKind {
             code: CODE.contains(&ext.as_str()),
             sample: literal::is_sample_path(path),
-            netrc: name == ".netrc" || name == "_netrc",
-            netrc_above: false,
-            locale: ext == "po"
+            special: if name == ".netrc" || name == "_netrc" {
+                Special::Netrc
+            } else if ext == "po"
                 || ext == "pot"
                 || path.split(['/', '\\']).any(|part| {
                     let part = part.to_ascii_lowercase();
                     ["locale", "locales", "i18n", "l10n", "translations"].contains(&part.as_str())
-                }),
+                })
+            {
+                Special::Locale
+            } else {
+                Special::None
+            },
+            netrc_above: false,
         }
     }
 }
@@ -454,7 +469,7 @@ fn assignment(
                 && &line[ks..ke] == b"password"
                 && trimmed.is_empty()
                 && line[end..].trim_ascii().is_empty();
-        if !(flag || directive || kind.netrc || netrc_line || dsl_call) {
+        if !(flag || directive || kind.special == Special::Netrc || netrc_line || dsl_call) {
             class = KeyClass::Key;
         }
     }
@@ -471,7 +486,7 @@ fn assignment(
         return Some(end);
     }
     // In a translation file a value of several words is translated text.
-    if kind.locale && raw.contains(&b' ') {
+    if kind.special == Special::Locale && raw.contains(&b' ') {
         return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;

@@ -418,7 +418,7 @@ fn is_kebab_name(text: &str) -> bool {
         && first.bytes().any(|b| b > b'f')
 }
 
-/// A lower-case snake_case name behind a short prefix: `sbp_baseline_mean1`,
+/// A lower-case `snake_case` name behind a short prefix: `sbp_baseline_mean1`,
 /// `sgp_population_2020_census`, `r8_detector_model_v2_final`, `npm_config_cache_dir_2024`.
 /// A token's body is random and mixed case, or one run of hex; a name is two or more words,
 /// each letters with an optional number after them (or a number alone).
