@@ -217,3 +217,29 @@ fn min_confidence_high_stops_medium_confidence_findings_blocking() {
     assert!(text.contains("warning[generic-password]"), "{text}");
     assert!(text.contains("(medium confidence)"), "{text}");
 }
+
+#[test]
+fn password_words_in_scripts_and_prose_are_not_netrc_entries() {
+    // Regression: a word like `passwd` or `password` followed by a value alone on its line,
+    // or a prose line with "machine" and " login ", was read as a `.netrc` entry and blocked.
+    let text = [
+        "#!/bin/sh",
+        "  passwd user1",
+        "password v2",
+        " password 2FA",
+        "Log into the build machine with login admin and password hunter22",
+        "",
+    ]
+    .join("\n");
+    silent("setup.sh", &text);
+    silent("notes.txt", &text);
+    // A real entry still blocks.
+    blocks(
+        "setup.sh",
+        &format!(
+            "cat > ~/.netrc <<EOF\nmachine ci.acme.dev\n  login bob\n  password {}\nEOF\n",
+            random(16)
+        ),
+        "generic-password",
+    );
+}

@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use crate::rules::entropy;
 use crate::rules::keyname::{self, KeyClass};
 use crate::rules::literal::{self, Strength};
 use crate::rules::validate;
@@ -40,6 +41,18 @@ pub struct Hit {
     pub secret: Range<usize>,
 }
 
+/// A file whose kind changes how a loose `key value` is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    /// Any other file.
+    None,
+    /// A `.netrc`, where `password x` separated by a blank is the form.
+    Netrc,
+    /// A translation file (`locales/fr.json`, `i18n/`, `*.po`): a value of several words is
+    /// the translated text (`"password": "mot de passe"`), not a passphrase.
+    Locale,
+}
+
 /// What the detector needs to know about the file a line is in.
 #[derive(Clone, Copy, Debug)]
 pub struct FileKind {
@@ -47,8 +60,12 @@ pub struct FileKind {
     pub code: bool,
     /// Tests, fixtures, examples, documentation: findings are samples.
     pub sample: bool,
-    /// A `.netrc`, where `password x` separated by a blank is the form.
-    pub netrc: bool,
+    /// A `.netrc` or a translation file, or neither.
+    pub special: Special,
+    /// One of the few lines above the line being read starts a `.netrc` entry (`machine h`,
+    /// `default`, `login u`): set per line by [`scan_line`], so that `password p` alone on its
+    /// line below it is read as the entry's password.
+    pub netrc_above: bool,
 }
 
 impl FileKind {
@@ -69,7 +86,20 @@ impl FileKind {
         FileKind {
             code: CODE.contains(&ext.as_str()),
             sample: literal::is_sample_path(path),
-            netrc: name == ".netrc" || name == "_netrc",
+            special: if name == ".netrc" || name == "_netrc" {
+                Special::Netrc
+            } else if ext == "po"
+                || ext == "pot"
+                || path.split(['/', '\\']).any(|part| {
+                    let part = part.to_ascii_lowercase();
+                    ["locale", "locales", "i18n", "l10n", "translations"].contains(&part.as_str())
+                })
+            {
+                Special::Locale
+            } else {
+                Special::None
+            },
+            netrc_above: false,
         }
     }
 }
@@ -92,14 +122,21 @@ fn may_be_secret_name(name: &[u8]) -> bool {
         .any(|s| memchr::memmem::find(&lower, s).is_some())
 }
 
+/// How many lines above a lone `password p` line a `.netrc` `machine` or `login` line may be.
+const NETRC_LOOKBACK: usize = 3;
+
 /// Finds the credentials on `line` (without its line break), which starts at byte `base` of
-/// the content; pushes them to `out`.
-pub fn scan_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+/// the content; `before` is the content before the line. Pushes them to `out`.
+pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &mut Vec<Hit>) {
     let n = line.len();
     // Minified code and data, not configuration.
     if n > MAX_LINE {
         return;
     }
+    let kind = FileKind {
+        netrc_above: is_lone_password_line(line) && netrc_entry_above(before),
+        ..kind
+    };
     let found_before = out.len();
     let mut i = 0;
     let mut quote: Option<u8> = None;
@@ -172,7 +209,6 @@ const LINE_KEY_WORDS: &[&[u8]] = &[
     b"password",
     b"passwd",
     b"pwd",
-    b"pat",
 ];
 
 /// A line that is nothing but a credential-named key and a token-shaped value, joined however
@@ -238,6 +274,13 @@ fn credential_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         if k != n || !literal::is_token_shaped(&body[vs..ve]) {
             continue;
         }
+        // Under a key the assignment forms judged (`key: <uuid>`), a UUID is an identifier
+        // there too; a loose form (`acme secret <uuid>`) is how providers print UUID keys.
+        let strict = body[sep_start..vs].iter().any(|b| b"=:".contains(b))
+            && keyname::classify(key).is_some();
+        if strict && literal::is_uuid(&body[vs..ve]) {
+            continue;
+        }
         out.push(Hit {
             verdict: Verdict::Sample,
             span: base + start + ke - key.len()..base + start + ve,
@@ -256,7 +299,16 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
         key = key.strip_prefix(prefix).unwrap_or(key);
     }
     let first = *key.first()?;
+    // A credential word inside a random value is not the key's end
+    // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`).
+    // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`); the last word holds the credential word
+    // itself (`scrapingant123TOKEN`).
+    let mut words = key.split(|b| b" ._-".contains(b));
+    words.next_back();
+    let random_word = words
+        .any(|w| w.len() >= 12 && w.iter().any(u8::is_ascii_digit) && entropy::is_random(w, true));
     if key.len() > 64
+        || random_word
         || !first.is_ascii_alphabetic()
         || !key
             .iter()
@@ -268,9 +320,60 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
     let words = keyname::words(key);
     let last = words.last()?;
     let named = keyname::classify(key).is_some()
-        // `acme PRIVATE`, `ACME_PAT`: a credential on its own in this form.
-        || (last == "private" || last == "pat" || last.ends_with("private"));
+        // `acme PRIVATE`: a credential on its own in this form.
+        || (last == "private" || last.ends_with("private"));
     named.then_some(key)
+}
+
+/// A `.netrc` entry on one line: `machine h` or `default`, then only `login u`, `password p`,
+/// `account a` and `port n` pairs, with a login and a password among them.
+fn is_netrc_entry(line: &[u8]) -> bool {
+    let mut words = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty());
+    match words.next() {
+        Some(b"machine") => {
+            if words.next().is_none() {
+                return false;
+            }
+        }
+        Some(b"default") => {}
+        _ => return false,
+    }
+    let (mut login, mut password) = (false, false);
+    while let Some(key) = words.next() {
+        if words.next().is_none() {
+            return false;
+        }
+        match key {
+            b"login" => login = true,
+            b"password" => password = true,
+            b"account" | b"port" => {}
+            _ => return false,
+        }
+    }
+    login && password
+}
+
+/// `password p` and nothing else on the line (blanks around).
+fn is_lone_password_line(line: &[u8]) -> bool {
+    let mut words = line
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty());
+    words.next() == Some(b"password") && words.next().is_some() && words.next().is_none()
+}
+
+/// Whether one of the last [`NETRC_LOOKBACK`] non-blank lines of `before` starts a `.netrc`
+/// entry or its login (`machine h`, `default`, `login u`).
+fn netrc_entry_above(before: &[u8]) -> bool {
+    before
+        .rsplit(|&b| b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(NETRC_LOOKBACK)
+        .any(|l| {
+            let first = l.split(u8::is_ascii_whitespace).find(|w| !w.is_empty());
+            matches!(first, Some(b"machine" | b"default" | b"login"))
+        })
 }
 
 /// Parses what follows the key `line[ks..ke]`: a separator and a value. Returns where the value
@@ -354,16 +457,19 @@ fn assignment(
         if kind.code && !quoted {
             return None;
         }
-        // A `.netrc` entry outside a `.netrc` file (`machine h login u password p` on one
-        // line, or `password p` alone on its line, in a README or a script's heredoc).
-        let netrc_line = memchr::memmem::find(line, b"machine ").is_some()
-            && memchr::memmem::find(line, b" login ").is_some()
-            || (class == KeyClass::Password
+        // A `.netrc` entry outside a `.netrc` file, in a README or a script's heredoc: the
+        // key is `password` and the line is `machine h login u password p` (or `default ...`),
+        // or `password p` alone on its line under a `machine` or `login` line.
+        let netrc_line = &line[ks..ke] == b"password"
+            && (is_netrc_entry(line) || kind.netrc_above && trimmed.is_empty());
+        // Groovy and Gradle call with a blank: `password 'x'`, in a build file or a snippet
+        // of one (`password "x"` alone on its line, the value quoted).
+        let dsl_call = kind.code && quoted
+            || quoted
+                && &line[ks..ke] == b"password"
                 && trimmed.is_empty()
-                && line[end..].trim_ascii().is_empty()
-                && !line[value.clone()].iter().all(u8::is_ascii_alphabetic));
-        // Groovy and Gradle call with a blank: `password 'x'`.
-        if !(flag || directive || kind.netrc || netrc_line || kind.code && quoted) {
+                && line[end..].trim_ascii().is_empty();
+        if !(flag || directive || kind.special == Special::Netrc || netrc_line || dsl_call) {
             class = KeyClass::Key;
         }
     }
@@ -378,6 +484,10 @@ fn assignment(
     // A docker `auth` entry or a Basic credential: base64 of `user:password`, judged decoded.
     if class != KeyClass::Password && decoded_user_password(kind, raw, ks, &value, base, out) {
         return Some(end);
+    }
+    // In a translation file a value of several words is translated text.
+    if kind.special == Special::Locale && raw.contains(&b' ') {
+        return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;
     let verdict = match (strength, class) {
@@ -676,7 +786,7 @@ mod tests {
     /// The verdicts and values found in `text` scanned as the file `path`.
     fn found(path: &str, text: &str) -> Vec<(Verdict, String)> {
         let mut out = Vec::new();
-        scan_line(FileKind::of(path), text.as_bytes(), 0, &mut out);
+        scan_line(FileKind::of(path), b"", text.as_bytes(), 0, &mut out);
         out.into_iter()
             .map(|h| (h.verdict, text[h.secret].to_string()))
             .collect()
@@ -703,17 +813,26 @@ mod tests {
         // Providers' examples and people's notes write keys without an assignment operator,
         // with the credential word glued to the provider's name, or with regular made-up values
         // that the assignment forms drop as not random: kingfisher-rules had about a hundred.
+        // The value is too regular for the assignment forms (they drop it as not random), so
+        // each hit here is this form's, a sample.
+        const REGULAR: &str = "aaaa1111bbbb2222cccc";
+        assert_eq!(
+            literal::judge(KeyClass::Secret, REGULAR.as_bytes(), true, false),
+            None
+        );
         for line in [
-            format!("zorbly SECRET {TOKEN}"),
-            format!("zorblyTOKEN={TOKEN}"),
-            format!("zorbly-private-key-{TOKEN}"),
-            format!("zorbly.key.{TOKEN}"),
-            format!("zorbly access token {TOKEN}"),
-            format!("  \"zorbly_PAT\": \"{TOKEN}\","),
+            format!("zorbly SECRET {REGULAR}"),
+            format!("zorblyTOKEN={REGULAR}"),
+            format!("zorbly-private-key-{REGULAR}"),
+            format!("zorbly.key.{REGULAR}"),
+            format!("zorbly access token {REGULAR}"),
+            format!("  \"zorbly_secret\": \"{REGULAR}\","),
         ] {
-            let found = found("notes.txt", &line);
-            assert_eq!(found.len(), 1, "{line}: {found:?}");
-            assert!(found[0].1.ends_with(TOKEN), "{line}: {found:?}");
+            assert_eq!(
+                found("notes.txt", &line),
+                [(Verdict::Sample, REGULAR.to_string())],
+                "{line}"
+            );
         }
         // A value too regular to look generated is a sample under a loose key or a strict one.
         one(
@@ -728,6 +847,51 @@ mod tests {
             Verdict::Sample,
             "5820194736251849",
         );
+        // Regression: values the assignment forms drop as identifiers came back here as
+        // samples (a UUID under `key:`, a timestamp, a version, a digest, a pod name, a
+        // kebab-case constant), and a credential word inside the value ended the key.
+        for line in [
+            "key: 550e8400-e29b-41d4-a716-446655440000",
+            "key: 1704067200000000000",
+            "access: 0.1.2-alpha.3+build.20240101",
+            "key: v1.2.3-rc1-build20240101",
+            "key: sha1-2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+            "token-service-5d8f7c9b6-x2k4p",
+        ] {
+            none("values.yaml", line);
+        }
+        none(
+            "app.ts",
+            "export const ACCESS_LEVEL_KEY = \"access-level-2fa\";",
+        );
+        let mut hits = Vec::new();
+        let line = format!("zorbly SECRET Xk9mQ2pL7vN4wR8t.key.{TOKEN}");
+        scan_line(
+            FileKind::of("notes.txt"),
+            b"",
+            line.as_bytes(),
+            0,
+            &mut hits,
+        );
+        let value_start = "zorbly SECRET ".len();
+        assert!(
+            hits.iter().all(|h| h.secret.start == value_start),
+            "{line}: {hits:?}"
+        );
+        // A name with digits glued to the credential word is still the key.
+        one(
+            "notes.txt",
+            "zorbly123TOKEN.aaaa1111bbbb2222cccc",
+            Verdict::Sample,
+            "aaaa1111bbbb2222cccc",
+        );
+        // A loose form keeps a UUID: providers print UUID keys that way.
+        one(
+            "notes.txt",
+            "zorbly secret 3f1e9a27-8c4b-4d2e-9f6a-1b7c5e3d2a90",
+            Verdict::Sample,
+            "3f1e9a27-8c4b-4d2e-9f6a-1b7c5e3d2a90",
+        );
         for line in [
             "Rotate the secret key every 90 days",
             "primary key user_id_2024",
@@ -739,7 +903,7 @@ mod tests {
             none("notes.txt", line);
         }
         // In source code an unquoted value is an expression.
-        none("app.py", "zorbly_token = load_token2");
+        none("app.py", "zorbly_token = Xk9mQ2pL7vN4wR8tZr8t");
     }
 
     #[test]
@@ -760,6 +924,9 @@ mod tests {
             "open sesame",
         );
         none("app.ini", "password = 'Enter your password'");
+        // Regression: translation files warned on the translated word (`mot de passe`).
+        none("locales/fr.json", "{ \"password\": \"mot de passe\" }");
+        none("src/i18n/id.json", "  \"password\": \"kata sandi\",");
         none("app.ini", "password = 'not set'");
         // A `.netrc` entry outside a `.netrc` file.
         one(
@@ -769,13 +936,86 @@ mod tests {
             Verdict::Password,
             "pw4acme",
         );
+        none("notes.txt", "password protected");
+        // A Gradle `credentials` block pasted into a text file: a quoted value alone with the
+        // key on its line is the DSL call.
         one(
             "notes.txt",
+            concat!("      password \"Fq3E9g", "AMcM06\""),
+            Verdict::Password,
+            "Fq3E9gAMcM06",
+        );
+    }
+
+    /// The verdicts and values found on the last line of `text` scanned as the file `path`.
+    fn found_last(path: &str, text: &str) -> Vec<(Verdict, String)> {
+        let at = text.rfind('\n').map_or(0, |i| i + 1);
+        let mut out = Vec::new();
+        scan_line(
+            FileKind::of(path),
+            &text.as_bytes()[..at],
+            &text.as_bytes()[at..],
+            at,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.verdict, text[h.secret].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn netrc_lines_need_netrc_syntax_not_a_password_word_and_a_blank() {
+        // Regression: any line with `machine ` and ` login `, and any password-named word
+        // alone on its line with a value, were read as a `.netrc` entry: ordinary script lines
+        // and prose blocked as `generic-password` errors.
+        for line in [
+            "  passwd user1",
+            "password v2",
+            " password 2FA",
+            "Log into the build machine with login admin and password hunter22",
+            "To use the CI machine login as root with password toor1.",
+            "    password v1.2.3",
+            "pwd -L",
+            "pass 1",
+            "Password 123456",
+            "machine api.acme.dev login bob password pw4acme trailing",
             "  password pw4acme",
+        ] {
+            none("deploy.sh", line);
+        }
+        // `password p` alone on its line is the entry's password under a `machine` or
+        // `login` line a few lines up, and only then.
+        assert_eq!(
+            found_last(
+                "notes.txt",
+                "machine api.acme.dev\n  login bob\n  password pw4acme"
+            ),
+            [(Verdict::Password, "pw4acme".to_string())]
+        );
+        assert_eq!(
+            found_last(
+                "setup.sh",
+                "machine api.acme.dev login bob\n\npassword pw4acme"
+            ),
+            [(Verdict::Password, "pw4acme".to_string())]
+        );
+        assert_eq!(
+            found_last(
+                "setup.sh",
+                "machine api.acme.dev\na\nb\nc\npassword pw4acme"
+            ),
+            []
+        );
+        assert_eq!(
+            found_last("setup.sh", "machine api.acme.dev\n  passwd pw4acme"),
+            []
+        );
+        one(
+            "notes.txt",
+            concat!("default login bob ", "password pw4acme"),
             Verdict::Password,
             "pw4acme",
         );
-        none("notes.txt", "password protected");
     }
 
     #[test]

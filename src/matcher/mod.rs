@@ -30,7 +30,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::rules::pattern::{Kind, Pattern, Region, Taint};
 use crate::rules::validate::Validator;
-use crate::rules::{entropy, placeholder};
+use crate::rules::{entropy, literal, placeholder};
 
 /// How far (in bytes) a regex window reaches on either side of a keyword hit on a long line.
 /// Bounds the work on minified files whose single line is megabytes long.
@@ -573,7 +573,7 @@ impl Matcher {
                 let end = memchr::memchr(b'\n', &bytes[start..w.end]).map_or(w.end, |i| start + i);
                 let line = &bytes[start..end];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                assignment::scan_line(kind, line, start, &mut hits);
+                assignment::scan_line(kind, &bytes[..start], line, start, &mut hits);
                 start = end + 1;
             }
             done = done.max(w.end);
@@ -1227,13 +1227,12 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
             // (`header.payload` without a signature, a payload that is not JSON): a sample.
             let jwt_remains = v == Validator::Jwt && crate::rules::validate::jwt_header_ok(value);
             // A private key block whose body is cut short or made up (not base64 of a key's
-            // length) but holds a body: the key a document or a test meant, a sample.
+            // length) but holds a body, a run of 32 base64 characters or more without a blank:
+            // the key a document or a test meant, a sample. Prose in the block is not a body.
             let pem_remains = v == Validator::Pem
                 && value
-                    .iter()
-                    .filter(|b| b.is_ascii_alphanumeric() || b"+/".contains(b))
-                    .count()
-                    >= 32;
+                    .split(|b| !(b.is_ascii_alphanumeric() || b"+/=".contains(b)))
+                    .any(|run| run.len() >= 32);
             if !(secret && (checksum || jwt_remains || pem_remains)) {
                 return Judged::Drop;
             }
@@ -1241,7 +1240,7 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
         }
     }
     if secret && value.len() <= PLACEHOLDER_MAX_LEN {
-        if placeholder::is_stand_in(value) {
+        if placeholder::is_stand_in(value) || literal::is_prefixed_name(value) {
             return Judged::Drop;
         }
         if placeholder::has_typed_run(value) {
@@ -1562,18 +1561,8 @@ patterns:
     fn a_jwt_cut_after_its_payload_is_a_sample_and_a_json_blob_without_alg_is_dropped() {
         // Two-part tokens (`header.payload`) and made-up payloads failed the jwt validator and
         // were dropped; a header that decodes with an `alg` says what the rest was.
-        let jwt = r"
-patterns:
-  - id: demo-jwt
-    name: Demo JWT
-    kind: secret
-    severity: error
-    keywords: [eyJ]
-    regex: '\b(eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}(?:\.[A-Za-z0-9_\-]{0,700})?)(?:[^A-Za-z0-9_\-]|$)'
-    validator: jwt
-    description: {what: a, why: b, fix: c}
-";
-        let m = matcher(jwt);
+        // The shipped pattern, so that a change to its regex or validator is tested here.
+        let m = matcher(include_str!("../../patterns/jwt.yaml"));
         let (found, _) = m.find(
             "a.txt",
             b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtaW1wb3J0IiwiaWF0IjoxNzE0MDAwMDAwfQ",
@@ -1588,19 +1577,8 @@ patterns:
     fn a_private_key_block_with_a_short_or_broken_body_is_a_sample() {
         // Truncated or made-up key bodies failed the pem validator and were dropped; the block
         // still says a private key was meant to be there.
-        let pem = r"
-patterns:
-  - id: demo-key
-    name: Demo key
-    kind: secret
-    severity: error
-    keywords: [PRIVATE KEY]
-    regex: '-----BEGIN PRIVATE KEY-----\n(?P<secret>(?:[A-Za-z0-9+/=]+\n){1,10})-----END PRIVATE KEY-----'
-    validator: pem
-    max_lines: 12
-    description: {what: a, why: b, fix: c}
-";
-        let m = matcher(pem);
+        // The shipped patterns, so that a change to their regexes or validator is tested here.
+        let m = matcher(include_str!("../../patterns/private-key.yaml"));
         let body = concat!("Qm9vZ3R2Zk1hY2hpbmVLZXlCb2R5VGhhdElzVG9v", "U2hvcnQ=");
         let text = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
         let (found, _) = m.find("a.txt", text.as_bytes());
@@ -1611,6 +1589,34 @@ patterns:
             b"-----BEGIN PRIVATE KEY-----\nQm9v\n-----END PRIVATE KEY-----\n",
         );
         assert!(found.is_empty());
+        // Regression: prose in the block was counted as a body (its letters reached 32) and
+        // reported; a body needs a run of 32 base64 characters without a blank.
+        let (found, _) = m.find(
+            "README.md",
+            b"-----BEGIN RSA PRIVATE KEY-----\nPaste the contents of your private key file here\n-----END RSA PRIVATE KEY-----\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn snake_case_names_after_a_token_prefix_are_not_prefixed_tokens() {
+        // Regression: identifiers holding a digit matched `prefixed-token-sample` (a data
+        // frame column, a census table, a model name, an npm config key).
+        let m = matcher(include_str!("../../patterns/prefixed-token.yaml"));
+        for text in [
+            &b"df[\"sbp_baseline_mean1\"]"[..],
+            b"table = \"sgp_population_2020_census\"",
+            b"model = \"r8_detector_model_v2_final\"",
+            b"key = \"npm_config_cache_dir_2024\"",
+        ] {
+            let (found, _) = m.find("a.py", text);
+            assert!(found.is_empty(), "{}", String::from_utf8_lossy(text));
+        }
+        let (found, _) = m.find(
+            "a.py",
+            concat!("x = \"sbp_ENUhJduR", "HHJEYXg4Jd\"").as_bytes(),
+        );
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

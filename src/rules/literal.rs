@@ -370,12 +370,96 @@ pub fn is_token_shaped(value: &[u8]) -> bool {
     if typed {
         return true;
     }
-    if is_label(text) {
+    if is_label(text) || is_version(text) || is_digest(text) || is_kebab_name(text) {
         return false;
     }
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
     let letters = value.iter().filter(|b| b.is_ascii_alphabetic()).count();
-    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits >= 16)
+    // Digits alone are a card-like 16 (dashes allowed); longer runs are timestamps and ids.
+    (digits > 0 && letters > 0 && !is_identifier(text)) || (letters == 0 && digits == 16)
+}
+
+/// A version: `1.2.3`, `v1.2.3-rc1`, `0.1.2-alpha.3+build.20240101`.
+fn is_version(text: &str) -> bool {
+    let text = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let core = text.split(['-', '+']).next().unwrap_or(text);
+    let parts: Vec<&str> = core.split('.').collect();
+    (3..=4).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_digit()))
+        // Pre-release and build labels are short (`rc1`, `build.20240101`); a long hex run
+        // after a version (`v1.0-e26de050...`) is a key's body.
+        && text[core.len()..]
+            .split(['-', '+', '.'])
+            .all(|p| p.len() <= 16)
+}
+
+/// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
+fn is_digest(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["md5-", "sha1-", "sha224-", "sha256-", "sha384-", "sha512-"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// A kebab-case name that starts with a word: `token-service-5d8f7c9b6-x2k4p` (a pod),
+/// `access-level-2fa`. Lower-case letters, digits and dashes, the first part a word of three
+/// letters or more that is not hex (a UUID's `abcdef12-...` is not a name).
+fn is_kebab_name(text: &str) -> bool {
+    let first = text.split('-').next().unwrap_or("");
+    text.contains('-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text.split('-').all(|p| !p.is_empty())
+        && first.len() >= 3
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && first.bytes().any(|b| b > b'f')
+}
+
+/// A lower-case `snake_case` name behind a short prefix: `sbp_baseline_mean1`,
+/// `sgp_population_2020_census`, `r8_detector_model_v2_final`, `npm_config_cache_dir_2024`.
+/// A token's body is random and mixed case, or one run of hex; a name is two or more words,
+/// each letters with an optional number after them (or a number alone).
+#[must_use]
+pub fn is_prefixed_name(value: &[u8]) -> bool {
+    let mut parts = value.split(|&b| b == b'_');
+    let Some(prefix) = parts.next() else {
+        return false;
+    };
+    let words: Vec<&[u8]> = parts.collect();
+    // Words are short: a run of 17 letters or more is a token's body or typed filler.
+    let word = |w: &&[u8]| {
+        let letters = w.iter().take_while(|b| b.is_ascii_lowercase()).count();
+        !w.is_empty() && letters <= 16 && w[letters..].iter().all(u8::is_ascii_digit)
+    };
+    !prefix.is_empty()
+        && prefix.len() <= 10
+        && prefix
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && words.len() >= 2
+        && words.iter().all(word)
+        // A word of three letters or more: `sk_live_x1_y2` parts are not names.
+        && words
+            .iter()
+            .filter(|w| w.iter().take_while(|b| b.is_ascii_lowercase()).count() >= 3)
+            .count()
+            >= 2
+}
+
+/// A UUID in its canonical 8-4-4-4-12 hex form.
+#[must_use]
+pub fn is_uuid(text: &[u8]) -> bool {
+    text.len() == 36
+        && text.iter().enumerate().all(|(i, b)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *b == b'-'
+            } else {
+                b.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// Whether `value` is a unit of five to eight characters written out three times or more (an
@@ -745,6 +829,33 @@ mod tests {
             j(KeyClass::Secret, "abcdef1234567890abcdef1234567890"),
             Some(Strength::Sample)
         );
+    }
+
+    #[test]
+    fn versions_digests_kebab_names_and_prefixed_names_are_not_tokens() {
+        for v in [
+            "0.1.2-alpha.3+build.20240101",
+            "v1.2.3-rc1-build20240101",
+            "sha1-2fd4e1c67a2d28fced849ee1bb76e7391b93eb12",
+            "token-service-5d8f7c9b6-x2k4p",
+            "access-level-2fa",
+            "1704067200000000000",
+        ] {
+            assert!(!is_token_shaped(v.as_bytes()), "{v}");
+        }
+        // A version followed by a key's body, a UUID's hex and 16 digits stay tokens.
+        for v in [
+            "v1.0-3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a",
+            "abcdef12-3456-4d78-9abc-123456abcdef",
+            "5820194736251849",
+        ] {
+            assert!(is_token_shaped(v.as_bytes()), "{v}");
+        }
+        assert!(is_prefixed_name(b"sbp_baseline_mean1"));
+        assert!(is_prefixed_name(b"npm_config_cache_dir_2024"));
+        assert!(!is_prefixed_name(b"sk_live_abcdefghijklmnopqrstu42"));
+        assert!(!is_prefixed_name(b"sbp_3f9a1c7e5b2d4f6a8c0e"));
+        assert!(!is_prefixed_name(b"npm_Zx81kQ0pLm3n_B7vC2xR9tY4u"));
     }
 
     #[test]
