@@ -1222,18 +1222,7 @@ fn judge(pattern: &Pattern, value: &[u8], today: eol::Day) -> Judged {
     let mut verdict = Judged::Pass;
     if let Some(v) = pattern.validator {
         if !validate(v, value, today) {
-            let checksum = matches!(v, Validator::GithubChecksum | Validator::NpmChecksum);
-            // A JWT whose header is one but whose payload or signature is cut off or made up
-            // (`header.payload` without a signature, a payload that is not JSON): a sample.
-            let jwt_remains = v == Validator::Jwt && crate::rules::validate::jwt_header_ok(value);
-            // A private key block whose body is cut short or made up (not base64 of a key's
-            // length) but holds a body, a run of 32 base64 characters or more without a blank:
-            // the key a document or a test meant, a sample. Prose in the block is not a body.
-            let pem_remains = v == Validator::Pem
-                && value
-                    .split(|b| !(b.is_ascii_alphanumeric() || b"+/=".contains(b)))
-                    .any(|run| run.len() >= 32);
-            if !(secret && (checksum || jwt_remains || pem_remains)) {
+            if !(secret && v.resembles(value)) {
                 return Judged::Drop;
             }
             verdict = Judged::Sample;

@@ -94,6 +94,24 @@ impl Validator {
             Validator::PypiMacaroon => pypi_macaroon_ok(secret),
         }
     }
+
+    /// For a secret that fails [`Validator::check`]: whether it still has the shape the
+    /// validator checks, so that it is a sample (a document's or a test's stand-in, or a real
+    /// secret mangled by hand) rather than something else. A token whose checksum fails; a JWT
+    /// whose header decodes with an `alg` but whose payload or signature is cut off or made
+    /// up; a private key block that holds a body (a run of 32 base64 characters or more
+    /// without a blank; prose in the block is not one) that is not a key's.
+    #[must_use]
+    pub fn resembles(self, secret: &[u8]) -> bool {
+        match self {
+            Validator::GithubChecksum | Validator::NpmChecksum => true,
+            Validator::Jwt => jwt_header_ok(secret),
+            Validator::Pem => secret
+                .split(|b| !(b.is_ascii_alphanumeric() || b"+/=".contains(b)))
+                .any(|run| run.len() >= 32),
+            _ => false,
+        }
+    }
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -199,19 +217,18 @@ pub fn base64_encode(data: &[u8], url: bool) -> String {
     out
 }
 
-/// `header.payload.signature`: the header decodes to a JSON object with a string `alg`, the
-/// payload to a JSON object. An unsigned token (`alg: none`, empty signature) still counts:
-/// its claims are readable, and it is often a test token copied from a real one.
 /// Whether `token` starts with a JWT header: base64url of a JSON object with a string `alg`
 /// (what is left of a token whose payload or signature was cut off or made up).
-#[must_use]
-pub fn jwt_header_ok(token: &[u8]) -> bool {
+fn jwt_header_ok(token: &[u8]) -> bool {
     let header = token.split(|&b| b == b'.').next().unwrap_or(token);
     base64_decode(header)
         .and_then(|raw| serde_json::from_slice::<serde_json::Value>(&raw).ok())
         .is_some_and(|h| h.get("alg").is_some_and(serde_json::Value::is_string))
 }
 
+/// `header.payload.signature`: the header decodes to a JSON object with a string `alg`, the
+/// payload to a JSON object. An unsigned token (`alg: none`, empty signature) still counts:
+/// its claims are readable, and it is often a test token copied from a real one.
 fn jwt_ok(token: &[u8]) -> bool {
     let mut parts = token.split(|&b| b == b'.');
     let (Some(header), Some(payload), Some(_sig), None) =
