@@ -12,10 +12,10 @@
 
 use std::ops::Range;
 
-use crate::rules::entropy;
 use crate::rules::keyname::{self, KeyClass};
 use crate::rules::literal::{self, Strength};
 use crate::rules::validate;
+use crate::rules::{entropy, placeholder};
 
 /// What the detector decided about one key and value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,7 +278,7 @@ fn credential_line(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         // there too; a loose form (`acme secret <uuid>`) is how providers print UUID keys.
         let strict = body[sep_start..vs].iter().any(|b| b"=:".contains(b))
             && keyname::classify(key).is_some();
-        if strict && literal::is_uuid(&body[vs..ve]) {
+        if strict && std::str::from_utf8(&body[vs..ve]).is_ok_and(placeholder::is_uuid) {
             continue;
         }
         out.push(Hit {

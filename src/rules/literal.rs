@@ -370,7 +370,11 @@ pub fn is_token_shaped(value: &[u8]) -> bool {
     if typed {
         return true;
     }
-    if is_label(text) || is_version(text) || is_digest(text) || is_kebab_name(text) {
+    if is_label(text)
+        || is_version(text)
+        || placeholder::is_named_digest(text)
+        || is_kebab_name(text)
+    {
         return false;
     }
     let digits = value.iter().filter(|b| b.is_ascii_digit()).count();
@@ -393,14 +397,6 @@ fn is_version(text: &str) -> bool {
         && text[core.len()..]
             .split(['-', '+', '.'])
             .all(|p| p.len() <= 16)
-}
-
-/// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
-fn is_digest(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    ["md5-", "sha1-", "sha224-", "sha256-", "sha384-", "sha512-"]
-        .iter()
-        .any(|p| lower.starts_with(p))
 }
 
 /// A kebab-case name that starts with a word: `token-service-5d8f7c9b6-x2k4p` (a pod),
@@ -447,19 +443,6 @@ pub fn is_prefixed_name(value: &[u8]) -> bool {
             .filter(|w| w.iter().take_while(|b| b.is_ascii_lowercase()).count() >= 3)
             .count()
             >= 2
-}
-
-/// A UUID in its canonical 8-4-4-4-12 hex form.
-#[must_use]
-pub fn is_uuid(text: &[u8]) -> bool {
-    text.len() == 36
-        && text.iter().enumerate().all(|(i, b)| {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                *b == b'-'
-            } else {
-                b.is_ascii_hexdigit()
-            }
-        })
 }
 
 /// Whether `value` is a unit of five to eight characters written out three times or more (an

@@ -207,15 +207,18 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
     {
         return true;
     }
-    if text.starts_with("data:")
-        || text.starts_with("sha512-")
-        || text.starts_with("sha384-")
-        || text.starts_with("sha256-")
-        || text.starts_with("sha1-")
-    {
+    if text.starts_with("data:") || is_named_digest(text) {
         return true;
     }
     is_uuid(text) || is_hex_digest(text)
+}
+
+/// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
+#[must_use]
+pub fn is_named_digest(text: &str) -> bool {
+    ["md5-", "sha1-", "sha224-", "sha256-", "sha384-", "sha512-"]
+        .iter()
+        .any(|p| text.len() > p.len() && text[..p.len()].eq_ignore_ascii_case(p))
 }
 
 /// Whether `text` is a stored password hash (Django's `algorithm$iterations$salt$hash`, crypt's `$2b$`,
