@@ -300,9 +300,8 @@ fn line_key(head: &[u8]) -> Option<&[u8]> {
     }
     let first = *key.first()?;
     // A credential word inside a random value is not the key's end
-    // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`).
     // (`acme SECRET Xk9mQ2pL7vN4wR8t.key.Zr8t...`); the last word holds the credential word
-    // itself (`scrapingant123TOKEN`).
+    // itself (`scrapingant123TOKEN`), so only the words before it are judged.
     let mut words = key.split(|b| b" ._-".contains(b));
     words.next_back();
     let random_word = words
