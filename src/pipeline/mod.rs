@@ -123,7 +123,7 @@ impl Pipeline {
         let outcome = match outcome {
             Outcome::Scanned(mut found) => {
                 // A pushed commit's message is checked for secrets, as commit-msg does.
-                if chunk.path == crate::source::push::MESSAGE_PATH {
+                if chunk.is_commit_message() {
                     found.retain(|f| f.kind == crate::rules::pattern::Kind::Secret);
                 }
                 Some(self.suppressor.filter(chunk, found))
@@ -135,8 +135,7 @@ impl Pipeline {
             errors: errors.iter().map(|e| format!("{e:#}")).collect(),
             size: chunk.bytes.len() as u64,
             declared: deps::declared_names(&chunk.path, &chunk.bytes),
-            message: matches!(chunk.provenance, Provenance::CommitMessage)
-                || chunk.path == crate::source::push::MESSAGE_PATH,
+            message: chunk.is_commit_message(),
         }
     }
 

@@ -100,6 +100,13 @@ impl<'a> Chunk<'a> {
             extract: None,
         }
     }
+
+    /// Whether the chunk is a commit message: the one `commit-msg` reads, or a pushed
+    /// commit's (which carries its commit, for attribution, under [`push::MESSAGE_PATH`]).
+    #[must_use]
+    pub fn is_commit_message(&self) -> bool {
+        matches!(self.provenance, Provenance::CommitMessage) || self.path == push::MESSAGE_PATH
+    }
 }
 
 /// Runs the git CLI in `dir` for unit tests, isolated from the user's configuration and from
