@@ -594,6 +594,37 @@ fn a_kept_line_is_attributed_to_the_commit_that_added_it() {
     assert_eq!(s["files_scanned"], 9);
 }
 
+/// Regression: the same line twice in a file (after the same line, so the line ledger knows
+/// both by one pair) was one place or two from run to run. When a later version of the file
+/// was read first, both of its findings were moved to the first place the lines stood in the
+/// introducing version; when the introducing version was read first, they stayed apart.
+/// Each now keeps its own place among the equal lines, in any reading order.
+#[test]
+fn the_same_line_twice_in_a_file_is_two_places_in_every_run() {
+    let mut repo = Repo::new();
+    let twice = format!("x = 1\nGITHUB = \"{TOKEN}\"\nx = 1\nGITHUB = \"{TOKEN}\"\n");
+    repo.write("app.py", &twice);
+    let added = repo.commit("add the token twice");
+    for n in 0..4 {
+        repo.write("app.py", &format!("# header {n}\n{twice}late = {n}\n"));
+        repo.commit(&format!("edit {n}"));
+    }
+    let expected = [place("app.py", 2, &added), place("app.py", 4, &added)];
+    for packed in [false, true] {
+        if packed {
+            repo.git(&["repack", "-adq"]);
+        }
+        for threads in ["1", "2"] {
+            let doc = json(&repo.scan(&repo.dir, &["-j", threads]));
+            assert_eq!(
+                places(&doc, "github-token"),
+                expected,
+                "packed: {packed}, threads: {threads}"
+            );
+        }
+    }
+}
+
 /// Inline allow comments apply in history as in `pyguard scan`: an allowed line is
 /// suppressed in every version that holds it, an unallowed copy elsewhere is still reported.
 #[test]

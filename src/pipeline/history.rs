@@ -199,6 +199,9 @@ impl LineSets {
 struct Lines {
     prev: Option<Vec<u8>>,
     span: Vec<Vec<u8>>,
+    /// Which of the places these lines stand in the scanned blob (0 for the first): the
+    /// same text twice in a file is two places, in whichever version it is attributed to.
+    nth: usize,
 }
 
 fn line_texts(content: &[u8], f: &Finding) -> Lines {
@@ -209,11 +212,16 @@ fn line_texts(content: &[u8], f: &Finding) -> Lines {
     } else {
         None
     };
-    let span = all
+    let span: Vec<Vec<u8>> = all
         .take(f.end_line.saturating_sub(f.line) as usize + 1)
         .map(<[u8]>::to_vec)
         .collect();
-    Lines { prev, span }
+    let refs: Vec<&[u8]> = span.iter().map(Vec::as_slice).collect();
+    let nth = find_lines(content, prev.as_deref(), &refs)
+        .iter()
+        .position(|&n| n == f.line)
+        .unwrap_or(0);
+    Lines { prev, span, nth }
 }
 
 /// What scanning every blob produced.
@@ -466,22 +474,32 @@ impl PathGroups {
     }
 }
 
-/// The 1-based number of the first line of `content` where these consecutive lines start:
-/// one line right after `prev` (`None`: at the start of the file), several anywhere (as the
-/// line ledger knows them, see `LineLedger::first_rank`).
-fn find_lines(content: &[u8], prev: Option<&[u8]>, span: &[&[u8]]) -> Option<u32> {
+/// The 1-based numbers of the lines of `content` where these consecutive lines start, in
+/// order: one line right after `prev` (`None`: at the start of the file), several anywhere
+/// (as the line ledger knows them, see `LineLedger::first_rank`).
+fn find_lines(content: &[u8], prev: Option<&[u8]>, span: &[&[u8]]) -> Vec<u32> {
     let all: Vec<&[u8]> = lines(content).collect();
+    let number = |i: usize| u32::try_from(i).ok();
     if span.len() > 1 {
-        let i = all.windows(span.len()).position(|w| w == span)?;
-        return u32::try_from(i + 1).ok();
+        return all
+            .windows(span.len())
+            .enumerate()
+            .filter(|(_, w)| *w == span)
+            .filter_map(|(i, _)| number(i + 1))
+            .collect();
     }
     let Some(prev) = prev else {
-        return all.starts_with(span).then_some(1);
+        return if all.starts_with(span) {
+            vec![1]
+        } else {
+            Vec::new()
+        };
     };
-    let i = all
-        .windows(span.len() + 1)
-        .position(|w| w[0] == prev && &w[1..] == span)?;
-    u32::try_from(i + 2).ok()
+    all.windows(span.len() + 1)
+        .enumerate()
+        .filter(|(_, w)| w[0] == prev && &w[1..] == span)
+        .filter_map(|(i, _)| number(i + 2))
+        .collect()
 }
 
 /// One place of a secret: (commit rank, path index, the finding there).
@@ -532,7 +550,11 @@ fn attribute(
                                 .map_err(|e| errors.push(format!("{e:#}")))
                                 .ok()
                         });
-                        let found = content.as_deref().and_then(|c| find_lines(c, prev, &span));
+                        // The same place among equal lines there (or the last of them).
+                        let found = content.as_deref().and_then(|c| {
+                            let at = find_lines(c, prev, &span);
+                            at.get(text.nth).or(at.last()).copied()
+                        });
                         if let Some(n) = found {
                             at.end_line = n + f.end_line.saturating_sub(f.line);
                             at.line = n;
