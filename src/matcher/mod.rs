@@ -917,6 +917,12 @@ impl<'a> CodeView<'a> {
         if pattern.region() == Region::Code && !self.starts_in_code(&secret) {
             return None;
         }
+        if self.python
+            && pattern.region() == Region::Code
+            && names_a_definition(self.bytes, secret.start)
+        {
+            return None;
+        }
         let text = if self.python && pattern.region() == Region::Code {
             &self.blanked()[span.clone()]
         } else {
@@ -959,6 +965,24 @@ fn enclosing_def(bytes: &[u8], at: usize) -> usize {
         end = nl;
     }
     0
+}
+
+/// Whether the code at `at` is the name a `def` or `class` statement defines
+/// (`def eval(self, context):` defines a method; it calls nothing).
+fn names_a_definition(bytes: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let before = &bytes[line_start..at];
+    let word = before.trim_ascii_end();
+    if word.len() == before.len() {
+        return false;
+    }
+    let keyword = |k: &[u8]| {
+        word.strip_suffix(k).is_some_and(|rest| {
+            rest.last()
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        })
+    };
+    keyword(b"def") || keyword(b"class")
 }
 
 /// Whether a line starts a Python function (`def` or `async def`, indented or not).
