@@ -625,6 +625,75 @@ fn the_same_line_twice_in_a_file_is_two_places_in_every_run() {
     }
 }
 
+/// A long history is walked in runs of commits on several threads, each run starting from
+/// its first commit's whole tree. What a later run finds is kept (a file added late is
+/// attributed to its own commit), and a file present across a run boundary, deleted and
+/// added back, is still introduced by the commit that first held it: the same report on
+/// one thread or two.
+#[test]
+fn a_long_history_walked_in_parallel_attributes_like_one_walk() {
+    let repo = Repo::new();
+    // 1,200 commits through fast-import: commit k writes counter.txt; app.py (a token) is
+    // added by commit 1, deleted by 700, added back by 800; late.py (a key) by commit 1,000.
+    let mut stream = String::new();
+    for k in 1..=1200u32 {
+        let msg = format!("commit {k}");
+        stream += &format!(
+            "commit refs/heads/main\nmark :{k}\ncommitter Ada <ada@example.com> {} +0000\n\
+             data {}\n{msg}\n",
+            1_700_000_000 + u64::from(k) * 60,
+            msg.len()
+        );
+        if k > 1 {
+            stream += &format!("from :{}\n", k - 1);
+        }
+        let counter = format!("{k}\n");
+        stream += &format!(
+            "M 100644 inline counter.txt\ndata {}\n{counter}\n",
+            counter.len()
+        );
+        if k == 1 || k == 800 {
+            let app = format!("GITHUB = \"{TOKEN}\"\n");
+            stream += &format!("M 100644 inline app.py\ndata {}\n{app}\n", app.len());
+        }
+        if k == 700 {
+            stream += "D app.py\n";
+        }
+        if k == 1000 {
+            let late = format!("x = 1\nAWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n");
+            stream += &format!("M 100644 inline late.py\ndata {}\n{late}\n", late.len());
+        }
+    }
+    let mut child = std::process::Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(&repo.dir)
+        .env("HOME", &repo.home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), stream.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    let ids = repo.git(&["rev-list", "--reverse", "main"]);
+    let ids: Vec<&str> = ids.lines().collect();
+    assert_eq!(ids.len(), 1200);
+    let (first, late) = (ids[0], ids[999]);
+    for threads in ["1", "2"] {
+        let doc = json(&repo.scan(&repo.dir, &["-j", threads]));
+        assert_eq!(
+            places(&doc, "github-token"),
+            [place("app.py", 1, first)],
+            "threads: {threads}"
+        );
+        assert_eq!(
+            places(&doc, "aws-access-key-id"),
+            [place("late.py", 2, late)],
+            "threads: {threads}"
+        );
+        assert_eq!(doc["summary"]["commits"], 1200);
+    }
+}
+
 /// Inline allow comments apply in history as in `pyguard scan`: an allowed line is
 /// suppressed in every version that holds it, an unallowed copy elsewhere is still reported.
 #[test]

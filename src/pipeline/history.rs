@@ -74,7 +74,7 @@ pub fn scan_history(
         .work_dir()
         .map(|w| std::fs::canonicalize(w).unwrap_or_else(|_| w.to_path_buf()));
     progress.planning();
-    let plan = history::plan(repo, selection)?;
+    let plan = history::plan(repo, selection, limits.threads)?;
     progress.planned(plan.blob_count() as u64);
     let groups = PathGroups::new(&plan, pipeline, workdir.as_deref());
     let scan = scan_blobs(&plan, &groups, pipeline, limits, progress);

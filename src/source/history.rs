@@ -21,6 +21,7 @@ use gix::objs::tree::EntryKind;
 use gix::objs::Find as _;
 use gix::odb::pack;
 use gix::prelude::Header as _;
+use rayon::prelude::*;
 
 use super::lines::{LineLedger, Session};
 use super::CommitInfo;
@@ -114,7 +115,12 @@ pub fn open(path: &Path) -> Result<gix::ThreadSafeRepository> {
 
 /// Selects the commits, orders them and walks their trees, collecting every unique blob with
 /// the paths it appears at and the commits that introduced it there.
-pub fn plan(repo: gix::ThreadSafeRepository, selection: &Selection) -> Result<Plan> {
+/// The trees are walked on `threads` threads (0: one per core).
+pub fn plan(
+    repo: gix::ThreadSafeRepository,
+    selection: &Selection,
+    threads: usize,
+) -> Result<Plan> {
     let local = repo.to_thread_local();
     let mut errors = Vec::new();
     let (tips, hidden) = tips(&local, selection)?;
@@ -130,27 +136,40 @@ pub fn plan(repo: gix::ThreadSafeRepository, selection: &Selection) -> Result<Pl
         lines: LineLedger::new(),
         introduced: OnceLock::new(),
     };
-    let mut walker = TreeWalker {
-        repo: &local,
-        seen_trees: FastSet::default(),
-        seen_places: FastSet::default(),
-        path_ids: FastMap::default(),
-        blob_ids: FastMap::default(),
-        buf: Vec::new(),
-        last: FastMap::default(),
-        plan: &mut plan,
-    };
-    // Blobs that a boundary commit (an excluded parent of a selected commit) already holds
-    // were not introduced by the selection: mark them seen first.
-    for &b in &graph.boundary {
-        if let Some(tree) = walker.commit_tree(b) {
-            walker.walk(tree, None);
-        }
-    }
-    for (rank, &i) in order.iter().enumerate() {
-        walker.walk(graph.trees[i], Some(rank as u32));
-    }
-    drop(walker);
+    // The trees are walked in parallel, each thread over a run of consecutive commits; a
+    // run's first commit is walked whole, and the runs are merged in commit order, keeping
+    // each (blob, path) pair where it first appears: the places found are the ones a single
+    // walk over every commit in order finds, whatever the number of threads.
+    let runs = walk_runs(order.len());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the threads that walk the trees")?;
+    let parts: Vec<WalkPart> = pool.install(|| {
+        let (repo, graph, order) = (&plan.repo, &graph, &order);
+        runs.into_par_iter()
+            .map(|run| {
+                let local = repo.to_thread_local();
+                let mut walker = TreeWalker::new(&local);
+                // Blobs that a boundary commit (an excluded parent of a selected commit)
+                // already holds were not introduced by the selection: mark them seen first.
+                for &b in &graph.boundary {
+                    if let Some(tree) = walker.commit_tree(b) {
+                        walker.walk(tree, None);
+                    }
+                }
+                for rank in run {
+                    walker.walk(graph.trees[order[rank]], Some(rank as u32));
+                }
+                walker.part
+            })
+            .collect()
+    });
+    let merged = merge(parts);
+    plan.paths = merged.paths;
+    plan.blobs = merged.blobs;
+    plan.places = merged.places;
+    plan.errors.extend(merged.errors);
     drop(local);
     plan.repo = reopen(plan.repo);
     Ok(plan)
@@ -738,11 +757,83 @@ struct TreeWalker<'a> {
     seen_trees: FastSet<(ObjectId, u32)>,
     seen_places: FastSet<(ObjectId, u32)>,
     path_ids: FastMap<Vec<u8>, u32>,
-    blob_ids: FastMap<ObjectId, u32>,
     buf: Vec<u8>,
     /// Per directory path, the last tree walked there: its bytes and entries.
     last: FastMap<u32, DecodedTree>,
-    plan: &'a mut Plan,
+    part: WalkPart,
+}
+
+/// What one walker found over its run of commits, with paths numbered its own way.
+#[derive(Default)]
+struct WalkPart {
+    /// Its paths (directories too), by its own numbering.
+    paths: Vec<Vec<u8>>,
+    /// Each (blob, path) pair where the run first holds it: (blob, path, commit rank).
+    records: Vec<(ObjectId, u32, u32)>,
+    /// Objects it could not read.
+    errors: Vec<String>,
+}
+
+/// The runs of consecutive commits (ranks) the tree walk splits `commits` into: a fixed
+/// number, whatever the threads, so that every run starts the same way; each run's first
+/// commit is walked whole, so runs are not made too short.
+fn walk_runs(commits: usize) -> Vec<std::ops::Range<usize>> {
+    const RUNS: usize = 8;
+    const MIN_RUN: usize = 500;
+    let n = (commits / MIN_RUN).clamp(1, RUNS);
+    let size = commits.div_ceil(n).max(1);
+    (0..commits)
+        .step_by(size)
+        .map(|start| start..(start + size).min(commits))
+        .collect()
+}
+
+/// The walkers' parts merged in commit order: each (blob, path) pair is kept where it first
+/// appears, blobs and paths numbered in the order they are first found.
+#[derive(Default)]
+struct Merged {
+    paths: Vec<Vec<u8>>,
+    blobs: Vec<ObjectId>,
+    places: Vec<Vec<Place>>,
+    errors: Vec<String>,
+}
+
+fn merge(parts: Vec<WalkPart>) -> Merged {
+    let mut out = Merged::default();
+    let mut path_ids: FastMap<Vec<u8>, u32> = FastMap::default();
+    let mut blob_ids: FastMap<ObjectId, u32> = FastMap::default();
+    let mut seen: FastSet<(ObjectId, u32)> = FastSet::default();
+    for part in parts {
+        let mut global: Vec<Option<u32>> = vec![None; part.paths.len()];
+        for (blob, local, commit) in part.records {
+            let path = *global[local as usize].get_or_insert_with(|| {
+                let name = &part.paths[local as usize];
+                if let Some(&i) = path_ids.get(name) {
+                    return i;
+                }
+                let i = out.paths.len() as u32;
+                out.paths.push(name.clone());
+                path_ids.insert(name.clone(), i);
+                i
+            });
+            if !seen.insert((blob, path)) {
+                continue;
+            }
+            let next = out.blobs.len() as u32;
+            let index = *blob_ids.entry(blob).or_insert(next);
+            if index == next {
+                out.blobs.push(blob);
+                out.places.push(Vec::new());
+            }
+            out.places[index as usize].push(Place { path, commit });
+        }
+        for e in part.errors {
+            if !out.errors.contains(&e) {
+                out.errors.push(e);
+            }
+        }
+    }
+    out
 }
 
 /// A tree's bytes and its entries (names are ranges of the bytes).
@@ -758,12 +849,24 @@ impl DecodedTree {
     }
 }
 
-impl TreeWalker<'_> {
+impl<'a> TreeWalker<'a> {
+    fn new(repo: &'a gix::Repository) -> Self {
+        TreeWalker {
+            repo,
+            seen_trees: FastSet::default(),
+            seen_places: FastSet::default(),
+            path_ids: FastMap::default(),
+            buf: Vec::new(),
+            last: FastMap::default(),
+            part: WalkPart::default(),
+        }
+    }
+
     fn commit_tree(&mut self, id: ObjectId) -> Option<ObjectId> {
         match read_commit(self.repo, id, &mut self.buf) {
             Ok(c) => Some(c.tree),
             Err(e) => {
-                self.plan.errors.push(e);
+                self.part.errors.push(e);
                 None
             }
         }
@@ -773,8 +876,8 @@ impl TreeWalker<'_> {
         if let Some(&i) = self.path_ids.get(path) {
             return i;
         }
-        let i = self.plan.paths.len() as u32;
-        self.plan.paths.push(path.to_vec());
+        let i = self.part.paths.len() as u32;
+        self.part.paths.push(path.to_vec());
         self.path_ids.insert(path.to_vec(), i);
         i
     }
@@ -788,19 +891,19 @@ impl TreeWalker<'_> {
                 out.data.extend_from_slice(obj.data);
             }
             Ok(Some(obj)) => {
-                self.plan
+                self.part
                     .errors
                     .push(format!("object {id} is a {}, not a tree", obj.kind));
                 return;
             }
             Ok(None) => {
-                self.plan
+                self.part
                     .errors
                     .push(format!("tree {id} is missing from the object store"));
                 return;
             }
             Err(e) => {
-                self.plan
+                self.part
                     .errors
                     .push(format!("tree {id} could not be read: {}", one_line(&e)));
                 return;
@@ -819,7 +922,7 @@ impl TreeWalker<'_> {
                     ));
                 }
                 Err(err) => {
-                    self.plan
+                    self.part
                         .errors
                         .push(format!("tree {id} is corrupt: {}", one_line(&err)));
                     break;
@@ -887,13 +990,57 @@ impl TreeWalker<'_> {
             return;
         }
         // A boundary commit's blobs are known, not introduced: no entry, nothing to scan.
-        let Some(commit) = rank else { return };
-        let next = self.plan.blobs.len() as u32;
-        let index = *self.blob_ids.entry(blob).or_insert(next);
-        if index == next {
-            self.plan.blobs.push(blob);
-            self.plan.places.push(Vec::new());
+        if let Some(commit) = rank {
+            self.part.records.push((blob, path, commit));
         }
-        self.plan.places[index as usize].push(Place { path, commit });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    #[test]
+    fn merge_keeps_each_blob_and_path_where_it_first_appears() {
+        // Run 1 (commits 0-1) and run 2 (commits 2-3), paths numbered each their own way.
+        // Run 2's first commit is walked whole, so it meets a.py's blob again.
+        let one = WalkPart {
+            paths: vec![b"".to_vec(), b"a.py".to_vec()],
+            records: vec![(id(1), 1, 0)],
+            errors: vec!["tree x is missing".into()],
+        };
+        let two = WalkPart {
+            paths: vec![b"b.py".to_vec(), b"".to_vec(), b"a.py".to_vec()],
+            records: vec![(id(1), 2, 2), (id(2), 0, 2), (id(1), 0, 3)],
+            errors: vec!["tree x is missing".into(), "tree y is missing".into()],
+        };
+        let m = merge(vec![one, two]);
+        assert_eq!(m.paths, [b"a.py".to_vec(), b"b.py".to_vec()]);
+        assert_eq!(m.blobs, [id(1), id(2)]);
+        let (a, b) = (0, 1);
+        assert_eq!(
+            m.places,
+            [
+                vec![Place { path: a, commit: 0 }, Place { path: b, commit: 3 }],
+                vec![Place { path: b, commit: 2 }],
+            ]
+        );
+        assert_eq!(m.errors, ["tree x is missing", "tree y is missing"]);
+    }
+
+    #[test]
+    fn runs_cover_every_commit_once_in_order() {
+        for n in [0, 1, 499, 500, 1200, 24_000, 100_001] {
+            let runs = walk_runs(n);
+            assert!(runs.len() <= 8, "{n}: {runs:?}");
+            let all: Vec<usize> = runs.into_iter().flatten().collect();
+            assert_eq!(all, (0..n).collect::<Vec<_>>(), "{n}");
+        }
+        assert_eq!(walk_runs(1200).len(), 2);
+        assert_eq!(walk_runs(24_000).len(), 8);
     }
 }
