@@ -632,36 +632,51 @@ fn the_same_line_twice_in_a_file_is_two_places_in_every_run() {
 /// one thread or two.
 #[test]
 fn a_long_history_walked_in_parallel_attributes_like_one_walk() {
+    use std::fmt::Write as _;
     let repo = Repo::new();
     // 1,200 commits through fast-import: commit k writes counter.txt; app.py (a token) is
     // added by commit 1, deleted by 700, added back by 800; late.py (a key) by commit 1,000.
     let mut stream = String::new();
     for k in 1..=1200u32 {
         let msg = format!("commit {k}");
-        stream += &format!(
+        write!(
+            stream,
             "commit refs/heads/main\nmark :{k}\ncommitter Ada <ada@example.com> {} +0000\n\
              data {}\n{msg}\n",
             1_700_000_000 + u64::from(k) * 60,
             msg.len()
-        );
+        )
+        .unwrap();
         if k > 1 {
-            stream += &format!("from :{}\n", k - 1);
+            writeln!(stream, "from :{}", k - 1).unwrap();
         }
         let counter = format!("{k}\n");
-        stream += &format!(
+        write!(
+            stream,
             "M 100644 inline counter.txt\ndata {}\n{counter}\n",
             counter.len()
-        );
+        )
+        .unwrap();
         if k == 1 || k == 800 {
             let app = format!("GITHUB = \"{TOKEN}\"\n");
-            stream += &format!("M 100644 inline app.py\ndata {}\n{app}\n", app.len());
+            write!(
+                stream,
+                "M 100644 inline app.py\ndata {}\n{app}\n",
+                app.len()
+            )
+            .unwrap();
         }
         if k == 700 {
-            stream += "D app.py\n";
+            stream.push_str("D app.py\n");
         }
         if k == 1000 {
             let late = format!("x = 1\nAWS_ACCESS_KEY_ID = \"{AWS_KEY}\"\n");
-            stream += &format!("M 100644 inline late.py\ndata {}\n{late}\n", late.len());
+            write!(
+                stream,
+                "M 100644 inline late.py\ndata {}\n{late}\n",
+                late.len()
+            )
+            .unwrap();
         }
     }
     let mut child = std::process::Command::new("git")
