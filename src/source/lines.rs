@@ -16,28 +16,36 @@
 //!
 //! Keys are 64-bit hashes seeded at random per run (two distinct pairs collide with
 //! probability about 2^-64; a crafted collision needs the seed). The ledger holds one key and
-//! one commit rank per distinct (path, pair), in shards behind their own locks.
+//! one commit rank per distinct (path, pair), in one table per path: the versions of a file
+//! arrive one after another (a pack stores them as deltas of each other), so that file's
+//! table is small and warm in the cache while they are claimed. Tables are grouped in
+//! shards behind their own locks.
 //!
 //! This module knows nothing of git or patterns: it takes bytes, paths and ranks.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::ops::RangeInclusive;
 use std::sync::{Mutex, PoisonError};
 
-/// Number of shards (a power of two); a key's top bits pick its shard.
+/// Number of shards (a power of two) the per-path tables are spread over.
 const SHARDS: usize = 64;
 
-/// Slots in each session's cache of settled keys (a power of two; 16 bytes each).
-const CACHE_SLOTS: usize = 1 << 16;
+/// While a claim runs, the rank of a pair it inserted carries this bit, so that the same
+/// pair further down the blob is known as added by this blob too. Ranks stay below it.
+const FRESH: u32 = 1 << 31;
 
 /// What precedes the first line of a file, for the first line's pair.
 const PAIR_START: &[u8] = b"\0pyguard: start of file\0";
 
+/// Pair keys and the earliest commit rank holding each, for one path.
+type Table = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
 /// The lines seen so far, per path, with the earliest commit rank that holds each.
 pub struct LineLedger {
     seed: [u64; 2],
-    shards: Vec<Mutex<HashMap<u64, u32, BuildHasherDefault<KeyHasher>>>>,
+    shards: Vec<Mutex<HashMap<u32, Table>>>,
 }
 
 impl Default for LineLedger {
@@ -62,8 +70,7 @@ impl LineLedger {
     pub fn session(&self) -> Session<'_> {
         Session {
             ledger: self,
-            slots: Vec::new(),
-            spilled: Vec::new(),
+            pairs: Vec::new(),
         }
     }
 
@@ -80,22 +87,19 @@ impl LineLedger {
     #[must_use]
     pub fn first_rank(&self, path: u32, prev: Option<&[u8]>, lines: &[&[u8]]) -> Option<u32> {
         let keys: Vec<u64> = lines.iter().map(|l| self.key(path, l)).collect();
+        let shard = self.shards[shard_of(path)]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let table = shard.get(&path)?;
+        let rank_of = |key: u64| table.get(&key).copied();
         match keys.as_slice() {
             [] => None,
-            [one] => self.rank_of(pair_key(self.key(path, prev.unwrap_or(PAIR_START)), *one)),
+            [one] => rank_of(pair_key(self.key(path, prev.unwrap_or(PAIR_START)), *one)),
             many => many
                 .windows(2)
-                .map(|w| self.rank_of(pair_key(w[0], w[1])))
+                .map(|w| rank_of(pair_key(w[0], w[1])))
                 .try_fold(0, |acc, r| r.map(|r| acc.max(r))),
         }
-    }
-
-    fn rank_of(&self, key: u64) -> Option<u32> {
-        self.shards[shard_of(key)]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key)
-            .copied()
     }
 
     /// The seeded hash of a path index and a line: a folded 64x64->128-bit multiply per
@@ -140,21 +144,11 @@ pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// One thread's way into a [`LineLedger`], with a cache of the keys it settled.
-///
-/// The versions of one file arrive one after another on the same thread (a pack stores them
-/// as deltas of each other), newest first, so most of a blob's keys were settled by the
-/// previous blob, with a later rank. The cache answers "not new" for them, and keeps the
-/// lower rank to itself until its slot is reused or the session ends (dropping a session
-/// writes its ranks to the ledger): each key's rank is written once instead of once per
-/// version. Ranks are complete once every session is dropped.
+/// One thread's way into a [`LineLedger`], with a buffer it reuses from blob to blob.
 pub struct Session<'a> {
     ledger: &'a LineLedger,
-    /// Direct-mapped by key: (key, earliest rank known here, whether that rank is not yet in
-    /// the ledger); a rank of `u32::MAX` marks an empty slot.
-    slots: Vec<(u64, u32, bool)>,
-    /// Evicted keys whose lower rank is not yet in the ledger.
-    spilled: Vec<(u64, u32)>,
+    /// The pair keys of the blob being claimed.
+    pairs: Vec<u64>,
 }
 
 impl Session<'_> {
@@ -166,120 +160,45 @@ impl Session<'_> {
     /// construct (a statement spanning lines) can be new while each of its lines is not.
     /// A pair that occurs twice in the blob is added (or not) at both places.
     pub fn claim(&mut self, path: u32, rank: u32, bytes: &[u8]) -> Vec<RangeInclusive<u32>> {
-        if self.slots.is_empty() {
-            self.slots = vec![(0, u32::MAX, false); CACHE_SLOTS];
-        }
         let ledger = self.ledger;
-        // (pair key, line number or 0 for a spilled rank, rank).
-        let mut pending: Vec<(u64, u32, u32)> =
-            self.spilled.drain(..).map(|(k, r)| (k, 0, r)).collect();
+        let rank = rank.min(FRESH - 1);
+        // The keys first, outside the lock.
+        self.pairs.clear();
         let mut prev = ledger.key(path, PAIR_START);
-        for (line, n) in lines(bytes).zip(1u32..) {
+        for line in lines(bytes) {
             let key = ledger.key(path, line);
-            let pair = pair_key(prev, key);
+            self.pairs.push(pair_key(prev, key));
             prev = key;
-            if !self.known(pair, rank) {
-                pending.push((pair, n, rank));
-            }
         }
-        // Sorted by key: equal keys are adjacent, and shards come in order.
-        pending.sort_unstable();
         let mut added: Vec<u32> = Vec::new();
-        let mut settled: Vec<(u64, u32)> = Vec::with_capacity(pending.len());
-        let mut i = 0;
-        while i < pending.len() {
-            let shard = shard_of(pending[i].0);
-            let mut map = ledger.shards[shard]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            while i < pending.len() && shard_of(pending[i].0) == shard {
-                let key = pending[i].0;
-                let mut j = i + 1;
-                while j < pending.len() && pending[j].0 == key {
-                    j += 1;
+        let mut shard = ledger.shards[shard_of(path)]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let table = shard.entry(path).or_default();
+        for (&pair, n) in self.pairs.iter().zip(1u32..) {
+            match table.entry(pair) {
+                Entry::Vacant(v) => {
+                    v.insert(rank | FRESH);
+                    added.push(n);
                 }
-                let low = pending[i..j].iter().map(|p| p.2).min().unwrap_or(rank);
-                let mut first = false;
-                let earliest = *map
-                    .entry(key)
-                    .and_modify(|r| *r = (*r).min(low))
-                    .or_insert_with(|| {
-                        first = true;
-                        low
-                    });
-                // A spilled key is always in the map already, so `first` is about this blob.
-                if first {
-                    added.extend(pending[i..j].iter().map(|p| p.1).filter(|&n| n > 0));
+                Entry::Occupied(mut o) => {
+                    let r = o.get_mut();
+                    if *r & FRESH != 0 {
+                        added.push(n); // the same pair again in this blob
+                    } else if rank < *r {
+                        *r = rank;
+                    }
                 }
-                settled.push((key, earliest));
-                i = j;
             }
         }
-        for (k, r) in settled {
-            self.remember(k, r);
+        for &n in &added {
+            if let Some(r) = table.get_mut(&self.pairs[n as usize - 1]) {
+                *r &= !FRESH;
+            }
         }
-        added.sort_unstable();
+        drop(shard);
         to_ranges(&added)
     }
-
-    /// Whether `key` is in the cache (so in the ledger: not new); lowers its cached rank.
-    fn known(&mut self, key: u64, rank: u32) -> bool {
-        let slot = &mut self.slots[slot_of(key)];
-        if slot.0 != key || slot.1 == u32::MAX {
-            return false;
-        }
-        if rank < slot.1 {
-            slot.1 = rank;
-            slot.2 = true;
-        }
-        true
-    }
-
-    /// Caches a key the ledger holds with this earliest rank, spilling what it replaces.
-    fn remember(&mut self, key: u64, rank: u32) {
-        let slot = &mut self.slots[slot_of(key)];
-        if slot.2 && slot.0 != key {
-            self.spilled.push((slot.0, slot.1));
-        }
-        *slot = (key, rank, false);
-    }
-
-    /// Writes every rank the ledger does not have yet.
-    fn flush(&mut self) {
-        let mut dirty: Vec<(u64, u32)> = std::mem::take(&mut self.spilled);
-        dirty.extend(self.slots.iter().filter(|s| s.2).map(|s| (s.0, s.1)));
-        dirty.sort_unstable();
-        let mut i = 0;
-        while i < dirty.len() {
-            let shard = shard_of(dirty[i].0);
-            let mut map = self.ledger.shards[shard]
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            while i < dirty.len() && shard_of(dirty[i].0) == shard {
-                let (key, rank) = dirty[i];
-                if let Some(r) = map.get_mut(&key) {
-                    *r = (*r).min(rank);
-                }
-                i += 1;
-            }
-        }
-        for s in &mut self.slots {
-            s.2 = false;
-        }
-    }
-}
-
-impl Drop for Session<'_> {
-    fn drop(&mut self) {
-        self.flush();
-    }
-}
-
-/// The cache slot of a key.
-fn slot_of(key: u64) -> usize {
-    #[allow(clippy::cast_possible_truncation)] // masked to the table size
-    let slot = key as usize & (CACHE_SLOTS - 1);
-    slot
 }
 
 fn fold(a: u64, b: u64) -> u64 {
@@ -295,9 +214,8 @@ fn pair_key(prev: u64, line: u64) -> u64 {
     fold(prev ^ 0x9e37_79b9_7f4a_7c15, line ^ 0xd6e8_feb8_6659_fd93)
 }
 
-fn shard_of(key: u64) -> usize {
-    // The top bits select the shard, so a key-sorted list visits shards in order.
-    (key >> (64 - SHARDS.trailing_zeros())) as usize
+fn shard_of(path: u32) -> usize {
+    path as usize & (SHARDS - 1)
 }
 
 /// Sorted line numbers -> inclusive ranges of consecutive lines.
@@ -375,7 +293,7 @@ mod tests {
     }
 
     #[test]
-    fn sessions_share_what_is_new_and_hand_over_their_ranks_when_dropped() {
+    fn sessions_share_what_is_new_and_the_earliest_rank_at_once() {
         let ledger = LineLedger::new();
         let mut one = ledger.session();
         let mut two = ledger.session();
@@ -384,41 +302,23 @@ mod tests {
             two.claim(0, 8, b"x\ny\n").is_empty(),
             "claimed by the other session"
         );
-        // An older version through the first session: its cache lowers the rank locally...
         assert!(one.claim(0, 3, b"x\ny\n").is_empty());
-        drop(two);
-        assert_eq!(ledger.first_rank(0, None, &[b"x", b"y"]), Some(8));
-        // ...and the ledger has it once the session is dropped.
-        drop(one);
+        assert_eq!(ledger.first_rank(0, None, &[b"x", b"y"]), Some(3));
+        assert!(two.claim(0, 5, b"x\ny\n").is_empty());
         assert_eq!(ledger.first_rank(0, None, &[b"x", b"y"]), Some(3));
     }
 
     #[test]
-    fn an_evicted_rank_is_not_lost() {
+    fn a_repeated_pair_is_added_twice_only_in_the_blob_that_brings_it() {
         let ledger = LineLedger::new();
-        let kept = pair_key(ledger.key(0, PAIR_START), ledger.key(0, b"kept"));
-        let mut s = ledger.session();
-        s.claim(0, 9, b"kept\n");
-        s.claim(0, 4, b"kept\n");
-        // The lowered rank waits in the session's cache.
-        assert_eq!(ledger.first_rank(0, None, &[b"kept"]), Some(9));
-        // Claim fresh lines until the kept key's slot is reused, so its rank is spilled.
-        let mut batch = 0;
-        while s.slots[slot_of(kept)].0 == kept {
-            assert!(batch < 64, "the slot was never reused");
-            let filler: Vec<u8> = (0..CACHE_SLOTS)
-                .flat_map(|i| format!("{batch}.{i}\n").into_bytes())
-                .collect();
-            s.claim(1, 9, &filler);
-            batch += 1;
-        }
-        // The next claim writes what was spilled.
-        s.claim(1, 9, b"one more\n");
-        assert_eq!(
-            ledger.first_rank(0, None, &[b"kept"]),
-            Some(4),
-            "spilled and written"
-        );
+        // Blank lines after blank lines: one pair, three times.
+        assert_eq!(ledger.claim(0, 4, b"a\n\n\n\n\nb\n"), vec![1..=6]);
+        // Another version with the same runs of blank lines adds only its new line, and the
+        // ranks it lowers do not make the pair look new further down.
+        assert_eq!(ledger.claim(0, 2, b"a\n\n\n\n\nc\n"), vec![6..=6]);
+        assert_eq!(ledger.first_rank(0, Some(b""), &[b""]), Some(2));
+        assert!(ledger.claim(0, 1, b"a\n\n\n\n\nc\n").is_empty());
+        assert_eq!(ledger.first_rank(0, Some(b""), &[b""]), Some(1));
     }
 
     #[test]
