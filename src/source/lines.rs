@@ -23,9 +23,8 @@
 //!
 //! This module knows nothing of git or patterns: it takes bytes, paths and ranks.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 use std::ops::RangeInclusive;
 use std::sync::{Mutex, PoisonError};
 
@@ -39,8 +38,79 @@ const FRESH: u32 = 1 << 31;
 /// What precedes the first line of a file, for the first line's pair.
 const PAIR_START: &[u8] = b"\0pyguard: start of file\0";
 
-/// Pair keys and the earliest commit rank holding each, for one path.
-type Table = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// Pair keys and the earliest commit rank holding each, for one path: open addressing with
+/// linear probing over two arrays, 12 bytes a slot (a map of `(u64, u32)` pads each entry
+/// to 16), at most seven eighths full. Keys are already seeded hashes, so a key's low bits
+/// pick its slot; key 0 marks an empty slot (a pair hashing to 0 is stored as 1).
+#[derive(Default)]
+struct Table {
+    keys: Vec<u64>,
+    ranks: Vec<u32>,
+    len: usize,
+}
+
+impl Table {
+    /// The slot holding `key`, or the empty slot where it would go.
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.keys.len() - 1;
+        #[allow(clippy::cast_possible_truncation)] // masked to the table size
+        let mut i = key as usize & mask;
+        loop {
+            let k = self.keys[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let key = key.max(1);
+        let i = self.slot(key);
+        (self.keys[i] == key).then(|| self.ranks[i])
+    }
+
+    fn get_mut(&mut self, key: u64) -> Option<&mut u32> {
+        if self.keys.is_empty() {
+            return None;
+        }
+        let key = key.max(1);
+        let i = self.slot(key);
+        (self.keys[i] == key).then(|| &mut self.ranks[i])
+    }
+
+    /// The rank stored for `key`, inserting `rank` first if it is absent (`true`: inserted).
+    fn get_or_insert(&mut self, key: u64, rank: u32) -> (&mut u32, bool) {
+        if (self.len + 1) * 8 > self.keys.len() * 7 {
+            self.grow();
+        }
+        let key = key.max(1);
+        let i = self.slot(key);
+        let inserted = self.keys[i] == 0;
+        if inserted {
+            self.keys[i] = key;
+            self.ranks[i] = rank;
+            self.len += 1;
+        }
+        (&mut self.ranks[i], inserted)
+    }
+
+    fn grow(&mut self) {
+        let size = (self.keys.len() * 2).max(16);
+        let keys = std::mem::replace(&mut self.keys, vec![0; size]);
+        let ranks = std::mem::replace(&mut self.ranks, vec![0; size]);
+        for (k, r) in keys.into_iter().zip(ranks) {
+            if k != 0 {
+                let i = self.slot(k);
+                self.keys[i] = k;
+                self.ranks[i] = r;
+            }
+        }
+    }
+}
 
 /// The lines seen so far, per path, with the earliest commit rank that holds each.
 pub struct LineLedger {
@@ -91,7 +161,7 @@ impl LineLedger {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let table = shard.get(&path)?;
-        let rank_of = |key: u64| table.get(&key).copied();
+        let rank_of = |key: u64| table.get(key);
         match keys.as_slice() {
             [] => None,
             [one] => rank_of(pair_key(self.key(path, prev.unwrap_or(PAIR_START)), *one)),
@@ -176,23 +246,15 @@ impl Session<'_> {
             .unwrap_or_else(PoisonError::into_inner);
         let table = shard.entry(path).or_default();
         for (&pair, n) in self.pairs.iter().zip(1u32..) {
-            match table.entry(pair) {
-                Entry::Vacant(v) => {
-                    v.insert(rank | FRESH);
-                    added.push(n);
-                }
-                Entry::Occupied(mut o) => {
-                    let r = o.get_mut();
-                    if *r & FRESH != 0 {
-                        added.push(n); // the same pair again in this blob
-                    } else if rank < *r {
-                        *r = rank;
-                    }
-                }
+            let (r, inserted) = table.get_or_insert(pair, rank | FRESH);
+            if inserted || *r & FRESH != 0 {
+                added.push(n); // new here, or the same pair again in this blob
+            } else if rank < *r {
+                *r = rank;
             }
         }
         for &n in &added {
-            if let Some(r) = table.get_mut(&self.pairs[n as usize - 1]) {
+            if let Some(r) = table.get_mut(self.pairs[n as usize - 1]) {
                 *r &= !FRESH;
             }
         }
@@ -229,27 +291,6 @@ fn to_ranges(sorted: &[u32]) -> Vec<RangeInclusive<u32>> {
         }
     }
     out
-}
-
-/// Keys are already seeded hashes: the map uses them as they are.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only u64 keys are hashed; this path is not taken, but stays correct.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
 }
 
 #[cfg(test)]
@@ -319,6 +360,31 @@ mod tests {
         assert_eq!(ledger.first_rank(0, Some(b""), &[b""]), Some(2));
         assert!(ledger.claim(0, 1, b"a\n\n\n\n\nc\n").is_empty());
         assert_eq!(ledger.first_rank(0, Some(b""), &[b""]), Some(1));
+    }
+
+    #[test]
+    fn the_table_keeps_every_key_through_growth_and_probing() {
+        let mut t = Table::default();
+        assert_eq!(t.get(5), None);
+        // Keys that share their low bits probe past each other; 0 and 1 are one key.
+        let keys: Vec<u64> = (0..5000u64).map(|i| i << 20).collect();
+        for (i, &k) in keys.iter().enumerate() {
+            let (r, inserted) = t.get_or_insert(k, i as u32);
+            assert!(inserted || k == 0, "{k}");
+            assert_eq!(*r, i as u32);
+        }
+        assert_eq!(t.len, 5000);
+        assert!(t.len * 8 <= t.keys.len() * 7, "at most seven eighths full");
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(t.get(k), Some(i as u32), "{k}");
+        }
+        assert_eq!(t.get(1), Some(0), "0 is stored as 1");
+        assert_eq!(t.get(3 << 40), None);
+        let (r, inserted) = t.get_or_insert(keys[7], 99);
+        assert!(!inserted);
+        assert_eq!(*r, 7, "an existing rank is not replaced");
+        *t.get_mut(keys[7]).unwrap() = 2;
+        assert_eq!(t.get(keys[7]), Some(2));
     }
 
     #[test]
