@@ -709,6 +709,39 @@ fn a_long_history_walked_in_parallel_attributes_like_one_walk() {
     }
 }
 
+/// `pyguard history` runs itself again with a malloc tunable (glibc): the arguments reach
+/// the new process as they were (a path with a space, an option after it), and a tunable
+/// the user set is kept, not replaced.
+#[test]
+fn history_runs_the_same_with_the_allocator_tuned_and_user_tunables_kept() {
+    let mut repo = Repo::new();
+    repo.write("my dir/app.py", &format!("GITHUB = \"{TOKEN}\"\n"));
+    let added = repo.commit("add");
+    for tunables in [
+        None,
+        Some("glibc.malloc.check=0"),
+        Some("glibc.malloc.arena_max=4"),
+    ] {
+        let mut cmd = pyguard();
+        cmd.env("HOME", &repo.home).env("GIT_CONFIG_NOSYSTEM", "1");
+        if let Some(t) = tunables {
+            cmd.env("GLIBC_TUNABLES", t);
+        }
+        let out = cmd
+            .args(["history", "--format", "json"])
+            .arg(repo.dir.join("my dir"))
+            .args(["--branch", "main"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{tunables:?}");
+        assert_eq!(
+            places(&json(&out), "github-token"),
+            [place("my dir/app.py", 1, &added)],
+            "{tunables:?}"
+        );
+    }
+}
+
 /// Inline allow comments apply in history as in `pyguard scan`: an allowed line is
 /// suppressed in every version that holds it, an unallowed copy elsewhere is still reported.
 #[test]

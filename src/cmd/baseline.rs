@@ -24,6 +24,9 @@ use crate::source::history::Selection;
 
 /// Runs `pyguard baseline`.
 pub fn run(args: &BaselineArgs, flags: &Flags) -> Result<u8> {
+    if args.history {
+        super::bound_malloc_arenas();
+    }
     let started = Instant::now();
     let root = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::load_settings(flags, &root)?;

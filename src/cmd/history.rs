@@ -14,6 +14,7 @@ use crate::source::history::Selection;
 
 /// Runs `pyguard history`.
 pub fn run(args: &HistoryArgs, flags: &Flags) -> Result<u8> {
+    super::bound_malloc_arenas();
     let started = Instant::now();
     let root = args.repo.clone().unwrap_or_else(|| PathBuf::from("."));
     let settings = super::load_settings(flags, &root)?;

@@ -109,3 +109,43 @@ fn load_settings(flags: &Flags, start: &Path) -> Result<Settings> {
 fn config(args: &ConfigArgs) -> Result<Config> {
     Config::load(args.config.as_deref(), Path::new("."))
 }
+
+/// The most malloc arenas a history scan runs with (see [`bound_malloc_arenas`]).
+const HISTORY_ARENAS: u32 = 2;
+
+/// Runs this same command again, in this same process (`exec`), with glibc's malloc limited
+/// to [`HISTORY_ARENAS`] arenas; returns, changing nothing, where that does not apply (not
+/// glibc, a limit already set, the executable not found again) or the exec fails.
+///
+/// A history scan allocates on every thread it runs (the tree walk, gix's pack traversal,
+/// the scanners), and glibc gives each thread its own arena, whose freed memory stays
+/// resident: on the 24,000-commit benchmark, 15 MB of the peak (185 MB with an arena per
+/// thread, 170 MB with two) at the same speed. The limit is glibc's documented tunable.
+fn bound_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        use std::os::unix::process::CommandExt as _;
+        const TUNABLE: &str = "glibc.malloc.arena_max";
+        let current = match std::env::var("GLIBC_TUNABLES") {
+            Ok(v) => v,
+            Err(std::env::VarError::NotPresent) => String::new(),
+            Err(std::env::VarError::NotUnicode(_)) => return,
+        };
+        if current.contains(TUNABLE) {
+            return;
+        }
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        let tunables = if current.is_empty() {
+            format!("{TUNABLE}={HISTORY_ARENAS}")
+        } else {
+            format!("{current}:{TUNABLE}={HISTORY_ARENAS}")
+        };
+        // Only returns if the exec failed: the scan then goes on as it is.
+        let _ = std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("GLIBC_TUNABLES", tunables)
+            .exec();
+    }
+}
