@@ -929,7 +929,9 @@ impl<'a> CodeView<'a> {
             if !self.python {
                 return None;
             }
-            let rhs = python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)?;
+            // The nearest binding: an assignment, or `with EXPR as name` / `for name in EXPR`
+            // (`with tarfile.open(p) as tar:` binds `tar` to what `tarfile.open` returns).
+            let rhs = python::bindings(self.bytes, self.lexed(), name, secret.start).pop()?;
             if !sources.is_match(&self.bytes[rhs.clone()]) {
                 return None;
             }
