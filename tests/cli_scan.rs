@@ -49,6 +49,32 @@ fn human_report_has_locations_redaction_and_exit_1() {
 }
 
 #[test]
+fn a_password_literal_is_reported_by_its_name_with_the_value_hidden() {
+    // hardcoded-password-literal reports weak values the secrets engine lets pass; the value
+    // may still be a real password, so neither the finding's text nor its snippet shows it,
+    // also when only the Python patterns run (no secret pattern is there to hide it).
+    let dir = TempDir::new().unwrap();
+    write_tree(dir.path(), &[("svc.py", "admin_password = \"default\"\n")]);
+    for only in [&[][..], &["--only", "python"][..]] {
+        let out = pyguard()
+            .args(["scan", "--format", "json"])
+            .args(only)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        // A warning: it does not block.
+        assert_eq!(out.status.code(), Some(0));
+        let doc = json(&out);
+        let f = &doc["findings"][0];
+        assert_eq!(f["pattern_id"], "hardcoded-password-literal", "{doc}");
+        assert_eq!(f["secret"], "admin_password", "{doc}");
+        assert_eq!(f["redacted"], true, "{doc}");
+        let snippet = f["snippet"].as_str().unwrap();
+        assert!(!snippet.contains("default"), "{snippet}");
+    }
+}
+
+#[test]
 fn show_secrets_prints_the_secret() {
     let dir = planted();
     pyguard()

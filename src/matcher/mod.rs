@@ -59,6 +59,9 @@ pub struct Match {
     /// Other byte spans the match rests on: the right-hand side a flow check followed, the
     /// code that satisfied a context check. A change to any of them can complete the match.
     pub evidence: Vec<Range<usize>>,
+    /// A literal the pattern reports by another name (a Python `value` group: the password
+    /// given to `db_password`): hidden in snippets like a secret, since it may be one.
+    pub hidden: Option<Range<usize>>,
 }
 
 /// A set of patterns compiled for matching.
@@ -504,6 +507,14 @@ impl Matcher {
                 } else {
                     whole.end().max(at + 1)
                 };
+                // A credential literal a Python pattern reports by its name only (the `value`
+                // group): a stand-in or a value no provider issued is no credential.
+                if caps
+                    .name("value")
+                    .is_some_and(|v| placeholder::is_not_credential_literal(v.as_bytes()))
+                {
+                    continue;
+                }
                 let value = secret.as_bytes();
                 let sample = match judge(pattern, value, self.today) {
                     Judged::Pass => false,
@@ -537,6 +548,9 @@ impl Matcher {
                     taint,
                     sample,
                     evidence,
+                    hidden: caps
+                        .name("value")
+                        .map(|v| start + v.start()..start + v.end()),
                 };
                 if matches.last() != Some(&m) {
                     matches.push(m);
@@ -601,6 +615,7 @@ impl Matcher {
                 taint: Taint::Clean,
                 sample: false,
                 evidence: Vec::new(),
+                hidden: None,
             });
         }
     }
@@ -631,6 +646,7 @@ impl Matcher {
                 taint: Taint::Clean,
                 sample: false,
                 evidence: Vec::new(),
+                hidden: None,
             });
         }
     }
@@ -794,6 +810,22 @@ impl Matcher {
         if matches.iter().any(|m| tagged(m, "fallback")) {
             self.yield_to_others(matches, |m| tagged(m, "fallback"));
         }
+        // A Python `credential` match (a literal given to a password-named name) yields to a
+        // secret pattern's match inside it: the value is then reported once, under the
+        // secret's own name, and redacted.
+        if matches.iter().any(|m| tagged(m, "credential")) {
+            let secrets: Vec<Range<usize>> = matches
+                .iter()
+                .filter(|m| self.patterns[m.pattern].spec.kind == Kind::Secret)
+                .map(|m| m.secret.clone())
+                .collect();
+            matches.retain(|m| {
+                !tagged(m, "credential")
+                    || !secrets
+                        .iter()
+                        .any(|s| s.start < m.span.end && m.span.start < s.end)
+            });
+        }
         // A generic match yields only to a specific match of its own kind (a Python pattern
         // spanning a call does not hide a generic secret inside it).
         if matches.iter().any(|m| tagged(m, "generic")) {
@@ -935,7 +967,9 @@ impl<'a> CodeView<'a> {
             if !self.python {
                 return None;
             }
-            let rhs = python::nearest_assignment(self.bytes, self.lexed(), name, secret.start)?;
+            // The nearest binding: an assignment, or `with EXPR as name` / `for name in EXPR`
+            // (`with tarfile.open(p) as tar:` binds `tar` to what `tarfile.open` returns).
+            let rhs = python::bindings(self.bytes, self.lexed(), name, secret.start).pop()?;
             if !sources.is_match(&self.bytes[rhs.clone()]) {
                 return None;
             }
@@ -1021,6 +1055,7 @@ fn whole_file_match(pattern: usize) -> Match {
         taint: Taint::Clean,
         sample: false,
         evidence: Vec::new(),
+        hidden: None,
     }
 }
 
@@ -1375,6 +1410,41 @@ patterns:
         assert!(errs.is_empty());
         assert_eq!(found.len(), 1);
         assert_eq!(&text[found[0].secret.clone()], b"demo_Q8z3LkP0vW2x");
+    }
+
+    #[test]
+    fn a_credential_match_yields_to_a_secret_in_it_and_drops_stand_ins() {
+        // A Python pattern naming a credential by its variable reported a real token a
+        // second time beside the secret pattern, and a placeholder (`changeme`) at all.
+        let yaml = format!(
+            r#"{TOKEN}
+  - id: demo-credential
+    name: Demo credential
+    kind: python
+    severity: warning
+    region: code
+    tags: [credential]
+    keywords: [password]
+    paths: ['*.py']
+    regex: '(?P<secret>\w*password)\s*=\s*"(?P<value>[^"\n]+)"'
+    description: {{what: a, why: b, fix: c}}
+"#
+        );
+        let m = matcher(&yaml);
+        let ids = |text: &[u8]| -> Vec<String> {
+            m.find("app.py", text)
+                .0
+                .iter()
+                .map(|f| m.patterns[f.pattern].spec.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(b"db_password = \"hunter2\"\n"), ["demo-credential"]);
+        assert_eq!(
+            ids(b"db_password = \"demo_Q8z3LkP0vW2x\"\n"),
+            ["demo-token"]
+        );
+        assert!(ids(b"db_password = \"changeme\"\n").is_empty());
+        assert!(ids(b"db_password = \"${DB_PASSWORD}\"\n").is_empty());
     }
 
     #[test]

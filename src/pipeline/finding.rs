@@ -174,6 +174,8 @@ fn secret_spans(matcher: &Matcher, matches: &[Match]) -> Vec<Range<usize>> {
         .iter()
         .filter(|m| !m.secret.is_empty() && matcher.patterns()[m.pattern].spec.kind == Kind::Secret)
         .map(|m| m.secret.clone())
+        .chain(matches.iter().filter_map(|m| m.hidden.clone()))
+        .filter(|r| !r.is_empty())
         .collect();
     spans.sort_unstable_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::with_capacity(spans.len());

@@ -213,6 +213,26 @@ pub fn is_not_generic_secret(value: &[u8]) -> bool {
     is_uuid(text) || is_hex_digest(text)
 }
 
+/// Whether a string literal that code gives to a password-, secret- or token-named name is
+/// plainly no credential: a stand-in (`changeme`, `<token>`, `${X}`, `xxxxxxxx`), a checksummed
+/// token whose checksum fails, a `data:` URI, a password hash, a UUID or a URL without
+/// `user:password@`. Weak words (`hunter2`, `default`) are still credentials here: unlike the
+/// generic secret detector, the name already says what the value is.
+#[must_use]
+pub fn is_not_credential_literal(value: &[u8]) -> bool {
+    if is_stand_in(value) || is_failed_checksum_token(value) {
+        return true;
+    }
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    if text.starts_with("data:") || is_password_hash(text) || is_uuid(text) {
+        return true;
+    }
+    text.split_once("://")
+        .is_some_and(|(_, rest)| !rest.split('/').next().unwrap_or(rest).contains('@'))
+}
+
 /// A digest named by its algorithm: `sha1-2fd4...`, `sha512-<base64>` (lock files, SRI).
 #[must_use]
 pub fn is_named_digest(text: &str) -> bool {
@@ -287,6 +307,23 @@ mod tests {
         // ascending-run check added 1 to a 0xff byte and panicked on overflow.
         assert!(!is_placeholder(b"replace\xffh-youatr-key"));
         assert!(!is_placeholder(b"\xfe\xff\xff\xff\xff\xff\xff\xff"));
+    }
+
+    #[test]
+    fn credential_literals_keep_weak_words_and_drop_stand_ins() {
+        for v in ["hunter2", "default", "s3cr3t", "Tr0ub4dor&3"] {
+            assert!(!is_not_credential_literal(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "changeme",
+            "<your-password>",
+            "${DB_PASSWORD}",
+            "data:text/plain;base64,aGk=",
+            "https://example.com/login",
+            "123e4567-e89b-12d3-a456-426614174000",
+        ] {
+            assert!(is_not_credential_literal(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]
