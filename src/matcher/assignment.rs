@@ -721,6 +721,9 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
             if colon == 0 || pass.is_empty() {
                 continue;
             }
+            if kind.sample && is_user_as_password(&token[..colon], &line[pass.clone()]) {
+                continue;
+            }
             if let Some(strength) =
                 literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
             {
@@ -737,6 +740,14 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
             }
         }
     }
+}
+
+/// A password that is the user name again (`user:user`, `postgres:postgres`, `test:test`):
+/// how tests and documentation write "some account" in a URL or a `-u` flag. In those files it
+/// is a stand-in and dropped; in other files it is still reported, since an account whose
+/// password is its name is the first thing anyone tries (see docs/detection.md).
+fn is_user_as_password(user: &[u8], password: &[u8]) -> bool {
+    !password.is_empty() && user.eq_ignore_ascii_case(password)
 }
 
 /// `scheme://user:password@host`: weak passwords too (the URL patterns take the strong ones
@@ -762,6 +773,9 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
             continue;
         }
         let pass = s + colon + 1..s + atsign;
+        if kind.sample && is_user_as_password(&userinfo[..colon], &line[pass.clone()]) {
+            continue;
+        }
         if let Some(strength) = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
         {
             let verdict = if kind.sample || strength == Strength::Sample {
@@ -1249,6 +1263,44 @@ mod tests {
     #[test]
     fn annotation_and_equals_at_end_of_line_is_no_panic() {
         none("app.py", "password: str =");
+    }
+
+    // Regression: `postgresql://user:user@...` in a test file (ripsecrets' test/none) was a
+    // `generic-secret-sample` warning; a password that repeats the user name is how tests and
+    // docs write "some account", a stand-in there. Outside them it is a weak credential and
+    // still reported.
+    #[test]
+    fn user_name_as_password_is_a_stand_in_in_tests_and_docs_only() {
+        for (path, text) in [
+            ("tests/test_db.py", "URL = \"postgresql://user:user@db/x\""),
+            (
+                "docs/setup.md",
+                "postgres://postgres:postgres@localhost:5432/app",
+            ),
+            ("examples/compose.yaml", "url: amqp://Guest:guest@mq//"),
+            ("tests/run.sh", "curl -u admin:admin https://x"),
+        ] {
+            none(path, text);
+        }
+        one(
+            "settings.py",
+            "URL = \"postgresql://user:user@db/x\"", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "user",
+        );
+        one(
+            "deploy/run.sh",
+            "curl -u admin:admin https://x", // pyguard: allow[generic-password]
+            Verdict::Password,
+            "admin",
+        );
+        // Another password in a test stays a sample.
+        one(
+            "tests/test_db.py",
+            "URL = \"postgresql://user:hunter2@db/x\"",
+            Verdict::Sample,
+            "hunter2",
+        );
     }
 
     #[test]
