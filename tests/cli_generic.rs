@@ -287,3 +287,30 @@ fn a_random_value_under_an_identifier_name_is_silent_but_a_provider_token_is_not
         "aws-access-key-id",
     );
 }
+
+#[test]
+fn passwords_set_through_a_subscript_or_a_call_block() {
+    // wp-config.php's `define('DB_PASSWORD', ...)` and `os.environ['X'] = ...` were silent.
+    let pw = random(16);
+    blocks(
+        "wp-config.php",
+        &format!("<?php\ndefine('DB_PASSWORD', '{pw}');\n"),
+        "generic-password",
+    );
+    blocks(
+        "settings.py",
+        &format!("os.environ['DB_PASSWORD'] = '{pw}'\n"),
+        "generic-password",
+    );
+    blocks(
+        "settings.py",
+        &format!("db = os.getenv('DB_PASSWORD', '{pw}')\n"),
+        "generic-password",
+    );
+    silent("settings.py", "db = os.environ['DB_PASSWORD']\n");
+    silent("settings.py", "db = os.getenv('DB_PASSWORD', '')\n");
+    silent(
+        "forms.py",
+        "fields = (\"username\", \"password1\", \"password2\")\n",
+    );
+}

@@ -396,6 +396,22 @@ fn assignment(
         j += 1;
         key_quoted = true;
     }
+    // `os.environ['DB_PASSWORD'] = 'x'`, `ENV["API_TOKEN"] = "x"`, `settings['password'] = 'x'`:
+    // the closing bracket of a subscript is between the quoted key and `=`.
+    if key_quoted && j < n && line[j] == b']' && ks >= 2 && line[ks - 2] == b'[' {
+        j += 1;
+        if !line[j..].trim_ascii_start().starts_with(b"=")
+            || line[j..].trim_ascii_start().starts_with(b"==")
+        {
+            return None;
+        }
+    }
+    // `define('DB_PASSWORD', 'x')`, `os.environ.setdefault("SECRET_KEY", "x")`,
+    // `System.setProperty("db.password", "x")`: a quoted key that is an argument of a call,
+    // followed by a quoted literal that is the call's last argument.
+    if key_quoted && kind.code && line[j..].trim_ascii_start().starts_with(b",") {
+        return call_argument(kind, line, (ks, j), class, base, out);
+    }
     let xml_element = before == Some(b'<');
     let flag = ks >= 2 && line[ks - 1] == b'-';
     let spaces_before = skip_blanks(line, j);
@@ -489,6 +505,54 @@ fn assignment(
         return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    Some(end)
+}
+
+/// The call-argument form of [`assignment`]: the quoted key `line[ks..]` (its closing quote
+/// ends at `j`) opens an argument list or follows a comma, and after a comma comes a quoted
+/// literal that closes the call (`define('DB_PASSWORD', 'x');`). A value that is not the last
+/// argument (`log("password", msg, level)`) or not a literal is not read.
+fn call_argument(
+    kind: FileKind,
+    line: &[u8],
+    (ks, j): (usize, usize),
+    class: KeyClass,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let opens_argument = line[..ks - 1]
+        .trim_ascii_end()
+        .last()
+        .is_some_and(|b| b"(,".contains(b));
+    if !opens_argument {
+        return None;
+    }
+    let comma = skip_blanks(line, j);
+    let start = skip_blanks(line, comma + 1);
+    let (value, quoted, end) = read_value(line, start, true)?;
+    if !quoted || !line[end..].trim_ascii_start().starts_with(b")") {
+        return None;
+    }
+    // A call's arguments are as often a list of names (`("username", "password", "message")`,
+    // `encode("password", "salt")`, `has_error("password1", "x")`) as a key and its value: a
+    // plain lower-case word or another credential name is read as a name.
+    let raw = &line[value.clone()];
+    if raw.iter().all(|b| b.is_ascii_lowercase() || *b == b'_') || keyname::classify(raw).is_some()
+    {
+        return None;
+    }
+    let strength = literal::judge(class, raw, true, true)?;
     let verdict = match (strength, class) {
         _ if kind.sample => Verdict::Sample,
         (Strength::Sample, _) => Verdict::Sample,
@@ -1263,6 +1327,54 @@ mod tests {
     #[test]
     fn annotation_and_equals_at_end_of_line_is_no_panic() {
         none("app.py", "password: str =");
+    }
+
+    #[test]
+    fn subscript_assignments_and_call_arguments() {
+        for (path, text) in [
+            ("app.py", format!("os.environ['DB_PASSWORD'] = '{PW}'")),
+            (
+                "app.py",
+                format!("os.environ.setdefault(\"DB_PASSWORD\", \"{PW}\")"),
+            ),
+            ("app.py", format!("db = os.getenv('DB_PASSWORD', '{PW}')")),
+            ("wp-config.php", format!("define('DB_PASSWORD', '{PW}');")),
+            (
+                "Conf.java",
+                format!("System.setProperty(\"db.password\", \"{PW}\");"),
+            ),
+            ("conf.rb", format!("ENV['DB_PASSWORD'] = '{PW}'")),
+            ("app.py", format!("config.set('db', 'password', '{PW}')")),
+            // A key-value pair written as a tuple is one too.
+            (
+                "app.py",
+                format!("form = [('user', 'bob'), ('password', '{PW}')]"),
+            ),
+        ] {
+            one(path, &text, Verdict::Password, PW);
+        }
+        one(
+            "app.py",
+            &format!("os.environ[\"API_TOKEN\"] = \"{TOKEN}\""),
+            Verdict::Secret,
+            TOKEN,
+        );
+        // Reads, comparisons, empty defaults, non-literal values and arguments that are not
+        // the last one stay silent.
+        for text in [
+            "PASSWORD = os.environ['DB_PASSWORD']",
+            &format!("if os.environ['DB_PASSWORD'] == '{PW}':"),
+            "password = request.POST.get('password', '')",
+            "password = kwargs.pop('password', None)",
+            "db = os.getenv('DB_PASSWORD', default_password)",
+            &format!("log('password', '{PW}', level)"),
+            // Lists of names, not a key and its value.
+            "fields = (\"username\", \"password1\", \"password2\")",
+            "hasher.encode(\"password\", \"salt\")",
+            "(\"username\", \"password\", \"message\"),",
+        ] {
+            none("app.py", text);
+        }
     }
 
     // Regression: `postgresql://user:user@...` in a test file (ripsecrets' test/none) was a
