@@ -1,5 +1,8 @@
 //! The generic credential detector: finds a secret-named key holding a literal, in the forms
 //! people commit: Python assignments, keyword arguments, parameter defaults and dict literals,
+//! subscripts, a quoted key and its value as a call's last arguments, a quoted flag and its
+//! value in an argument list, other languages' assignment operators (`:=`, `.=`, `||=`, `??=`,
+//! `?=`, `<-`),
 //! `.env` and shell (`export`, `--password=x`, `--password x`, `curl -u user:pass`), Dockerfile
 //! `ENV`/`ARG`, compose lists, YAML, JSON, TOML, INI, `.properties`, XML elements and attributes,
 //! HCL, HTTP `Authorization` headers, URLs with `user:password@` and connection strings
@@ -412,6 +415,21 @@ fn assignment(
     if key_quoted && kind.code && line[j..].trim_ascii_start().starts_with(b",") {
         return call_argument(kind, line, (ks, j), class, base, out);
     }
+    // `["--password", "x"]`, `args: ['-p', 'x']`: a quoted flag and its value as the next
+    // item of an argument list.
+    if !key_quoted && before == Some(b'-') {
+        let dashes = if ks >= 2 && line[ks - 2] == b'-' {
+            2
+        } else {
+            1
+        };
+        let open = (ks > dashes).then(|| line[ks - dashes - 1]);
+        if let Some(q) = open.filter(|q| b"\"'".contains(q)) {
+            if line.get(j) == Some(&q) && line[j + 1..].trim_ascii_start().starts_with(b",") {
+                return argument_list_item(kind, line, (ks, j + 1), class, base, out);
+            }
+        }
+    }
     let xml_element = before == Some(b'<');
     let flag = ks >= 2 && line[ks - 1] == b'-';
     let spaces_before = skip_blanks(line, j);
@@ -422,7 +440,14 @@ fn assignment(
     }
     // The separator.
     let next = line.get(j + 1).copied();
-    let sep: &[u8] = if line[j..].starts_with(b":=") || line[j..].starts_with(b"=>") {
+    let sep: &[u8] = if line[j..].starts_with(b"||=") || line[j..].starts_with(b"??=") {
+        // Ruby's `||=`, PHP's and JavaScript's `??=`: assign when unset.
+        &line[j..j + 3]
+    } else if [&b":="[..], b"=>", b".=", b"?=", b"<-"]
+        .iter()
+        .any(|op| line[j..].starts_with(op))
+    {
+        // Go's `:=`, `=>`, PHP's `.=`, make's `?=`, R's `<-`.
         &line[j..j + 2]
     } else if (line[j] == b'=' && next != Some(b'='))
         || (line[j] == b':' && next != Some(b':'))
@@ -550,6 +575,43 @@ fn call_argument(
     let raw = &line[value.clone()];
     if raw.iter().all(|b| b.is_ascii_lowercase() || *b == b'_') || keyname::classify(raw).is_some()
     {
+        return None;
+    }
+    let strength = literal::judge(class, raw, true, true)?;
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    Some(end)
+}
+
+/// The argument-list form of a flag (`["--password", "x"]`): after the flag's closing quote
+/// (ending at `j`) a comma and a quoted literal that ends the list or is followed by the next
+/// item. A value that is itself a flag (`"--user"`) is not one.
+fn argument_list_item(
+    kind: FileKind,
+    line: &[u8],
+    (ks, j): (usize, usize),
+    class: KeyClass,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let comma = skip_blanks(line, j);
+    let start = skip_blanks(line, comma + 1);
+    let (value, quoted, end) = read_value(line, start, true)?;
+    let raw = &line[value.clone()];
+    let closes = line[end..]
+        .trim_ascii_start()
+        .first()
+        .is_none_or(|b| b",)]".contains(b));
+    if !quoted || !closes || raw.starts_with(b"-") {
         return None;
     }
     let strength = literal::judge(class, raw, true, true)?;
@@ -1327,6 +1389,43 @@ mod tests {
     #[test]
     fn annotation_and_equals_at_end_of_line_is_no_panic() {
         none("app.py", "password: str =");
+    }
+
+    #[test]
+    fn assignment_operators_of_other_languages() {
+        for (path, text) in [
+            ("a.go", format!("\tacmeToken := \"{TOKEN}\"")),
+            ("b.php", format!("$acmeToken .= \"{TOKEN}\";")),
+            ("c.rb", format!("acme_token ||= \"{TOKEN}\"")),
+            ("d.js", format!("config.apiToken ??= \"{TOKEN}\";")),
+            ("Makefile", format!("ACME_TOKEN ?= {TOKEN}")),
+            ("e.r", format!("acme_token <- \"{TOKEN}\"")),
+        ] {
+            one(path, &text, Verdict::Secret, TOKEN);
+        }
+        none("a.go", "if token <- ch; ok {");
+    }
+
+    #[test]
+    fn flags_and_their_values_in_argument_lists() {
+        one(
+            "run.py",
+            &format!("subprocess.run([\"mysql\", \"--password\", \"{PW}\", \"db\"])"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "deploy.json",
+            &format!("  \"args\": [\"--token\", \"{TOKEN}\"]"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        none(
+            "run.py",
+            "subprocess.run([\"mysql\", \"--password\", \"--user\", \"u\"])",
+        );
+        none("run.py", "subprocess.run([\"tool\", \"--token\", token])");
+        none("run.py", "args = [\"--token\", \"$TOKEN\"]");
     }
 
     #[test]
