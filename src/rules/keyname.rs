@@ -505,7 +505,7 @@ const IDENTIFIER_LAST: &[&str] = &["id", "ids", "uuid", "uuids", "guid", "guids"
 
 /// Whether `name` is an identifier's name (`client_id`, `allowlisted_id`, `requestId`,
 /// `*_uuid`, `*_guid`). A name that is a credential's too is not: Vault's `secret_id` is the
-/// password of an AppRole, and `id_token` ends in `token`.
+/// password of an `AppRole`, and `id_token` ends in `token`.
 #[must_use]
 pub fn names_identifier(name: &[u8]) -> bool {
     let words = words(name);
