@@ -200,6 +200,87 @@ pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &
     }
 }
 
+/// A key whose value is on the next line: a YAML block scalar (`api_token: |`, `>`, `|-`, ...)
+/// or an XML element whose text is alone on the next line (`<apiToken>`, value, `</apiToken>`).
+/// `line` starts at byte `base`; `after` is the content after it, starting at `after_base`.
+/// Called for lines where [`scan_line`] found nothing.
+pub fn scan_block(
+    kind: FileKind,
+    line: &[u8],
+    base: usize,
+    after: &[u8],
+    after_base: usize,
+    out: &mut Vec<Hit>,
+) {
+    let body = line.trim_ascii();
+    if body.len() < 4 || body.len() > 200 {
+        return;
+    }
+    let start = line.len() - line.trim_ascii_start().len();
+    let (name, xml) = if let Some(tag) = body.strip_prefix(b"<").and_then(|b| b.strip_suffix(b">"))
+    {
+        (tag, true)
+    } else {
+        let Some(colon) = memchr::memrchr(b':', body) else {
+            return;
+        };
+        let indicator = body[colon + 1..].trim_ascii();
+        if !matches!(indicator, b"|" | b">" | b"|-" | b">-" | b"|+" | b">+") {
+            return;
+        }
+        let name = body[..colon].trim_ascii_end();
+        let name = name
+            .strip_prefix(b"\"")
+            .and_then(|n| n.strip_suffix(b"\""))
+            .or_else(|| name.strip_prefix(b"'").and_then(|n| n.strip_suffix(b"'")))
+            .unwrap_or(name);
+        (name, false)
+    };
+    if name.is_empty() || !name.iter().all(|&b| is_name_byte(b)) {
+        return;
+    }
+    let Some(class) = keyname::classify(name) else {
+        return;
+    };
+    let mut lines = after.split(|&b| b == b'\n');
+    let Some(next) = lines.next() else {
+        return;
+    };
+    let next = next.strip_suffix(b"\r").unwrap_or(next);
+    let value = next.trim_ascii();
+    // One token alone on its line, indented under the key.
+    let indent = next.len() - next.trim_ascii_start().len();
+    if value.is_empty()
+        || value.contains(&b' ')
+        || value.contains(&b'\t')
+        || (!xml && indent <= start)
+    {
+        return;
+    }
+    if xml {
+        let closing = lines.next().map(<[u8]>::trim_ascii);
+        let expected = [&b"</"[..], name, b">"].concat();
+        if closing != Some(expected.as_slice()) {
+            return;
+        }
+    }
+    let Some(strength) = literal::judge(class, value, true, false) else {
+        return;
+    };
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    let vs = after_base + indent;
+    out.push(Hit {
+        verdict,
+        span: base + start..vs + value.len(),
+        secret: vs..vs + value.len(),
+    });
+}
+
 /// Credential words that end the key of a [`credential_line`], found inside a name written in
 /// one piece too (`acmeSECRET`, `acme_PRIVATE_key`).
 const LINE_KEY_WORDS: &[&[u8]] = &[
@@ -398,6 +479,10 @@ fn assignment(
     if j < n && (line[j] == b'"' || line[j] == b'\'') && before == Some(line[j]) {
         j += 1;
         key_quoted = true;
+    } else if line[j..].starts_with(b"\\\"") && ks >= 2 && line[ks - 2..ks] == *b"\\\"" {
+        // JSON inside a string: `\"api_token\": \"x\"`.
+        j += 2;
+        key_quoted = true;
     }
     // `os.environ['DB_PASSWORD'] = 'x'`, `ENV["API_TOKEN"] = "x"`, `settings['password'] = 'x'`:
     // the closing bracket of a subscript is between the quoted key and `=`.
@@ -438,11 +523,36 @@ fn assignment(
     if j >= n {
         return None;
     }
+    // A declared type between the name and `=`: `var apiToken string = "x"` (Go),
+    // `const secret: &str = "x"` is read by the annotation rule below.
+    let declaration = line[..ks]
+        .trim_ascii_start()
+        .split(|&b| b == b' ')
+        .next()
+        .is_some_and(|w| matches!(w, b"var" | b"const" | b"val" | b"let"));
+    if had_space && declaration && line[j].is_ascii_alphabetic() {
+        let t = j + line[j..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_.[]*".contains(b))
+            .count();
+        let eq = skip_blanks(line, t);
+        if eq > t && line.get(eq) == Some(&b'=') && line.get(eq + 1) != Some(&b'=') {
+            j = eq;
+        }
+    }
     // The separator.
     let next = line.get(j + 1).copied();
-    let sep: &[u8] = if line[j..].starts_with(b"||=") || line[j..].starts_with(b"??=") {
+    let sep: &[u8] = if line[j..].starts_with(b":::=") {
+        // make's assignments: `:::=`, `::=`, and `+=` outside source code.
+        &line[j..j + 4]
+    } else if line[j..].starts_with(b"||=")
+        || line[j..].starts_with(b"??=")
+        || line[j..].starts_with(b"::=")
+    {
         // Ruby's `||=`, PHP's and JavaScript's `??=`: assign when unset.
         &line[j..j + 3]
+    } else if !kind.code && line[j..].starts_with(b"+=") {
+        &line[j..j + 2]
     } else if [&b":="[..], b"=>", b".=", b"?=", b"<-"]
         .iter()
         .any(|op| line[j..].starts_with(op))
@@ -648,6 +758,11 @@ fn read_value(line: &[u8], mut j: usize, code: bool) -> Option<(Range<usize>, bo
             return None;
         }
         j = k;
+    }
+    if line[j..].starts_with(b"\\\"") {
+        let s = j + 2;
+        let e = s + memchr::memmem::find(&line[s..], b"\\\"")?;
+        return Some((s..e, true, e + 2));
     }
     if line[j..].starts_with(b"&quot;") {
         let s = j + 6;
@@ -1404,6 +1519,66 @@ mod tests {
             one(path, &text, Verdict::Secret, TOKEN);
         }
         none("a.go", "if token <- ch; ok {");
+    }
+
+    #[test]
+    fn escaped_json_typed_declarations_and_make_operators() {
+        for (path, text) in [
+            (
+                "notes.txt",
+                format!("\\{{ \\\"api_token\\\": \\\"{TOKEN}\\\" \\}}"),
+            ),
+            ("main.go", format!("var apiToken string = \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN ::= \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN :::= \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN += \"{TOKEN}\"")),
+        ] {
+            one(path, &text, Verdict::Secret, TOKEN);
+        }
+        // In source code `+=` appends to a value; it is not an assignment of one.
+        none("app.py", &format!("token += \"{TOKEN}\""));
+        none("main.go", "var apiToken string = os.Getenv(\"TOKEN\")");
+    }
+
+    /// What [`scan_block`] finds for the first line of `text` (the rest follows it).
+    fn found_block(path: &str, text: &str) -> Vec<(Verdict, String)> {
+        let (line, rest) = text.split_once('\n').unwrap();
+        let mut out = Vec::new();
+        let after = line.len() + 1;
+        scan_block(
+            FileKind::of(path),
+            line.as_bytes(),
+            0,
+            rest.as_bytes(),
+            after,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.verdict, text[h.secret].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn values_on_the_next_line_of_yaml_blocks_and_xml_elements() {
+        for text in [
+            format!("api_token: |\n  {TOKEN}\n"),
+            format!("  api_token: >-\n    {TOKEN}\n"),
+            format!("<apiToken>\n    {TOKEN}\n</apiToken>\n"),
+        ] {
+            assert_eq!(
+                found_block("app.yaml", &text),
+                [(Verdict::Secret, TOKEN.to_string())],
+                "{text}"
+            );
+        }
+        for text in [
+            format!("api_token: |\n{TOKEN}\n"),
+            "api_token: |\n  first line of a long text\n".to_string(),
+            format!("<apiToken>\n    {TOKEN}\n</other>\n"),
+            format!("description: |\n  {TOKEN}\n"),
+        ] {
+            assert_eq!(found_block("app.yaml", &text), [], "{text}");
+        }
     }
 
     #[test]
