@@ -983,6 +983,48 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
     }
 }
 
+/// Git hosts that take an access token as the user name of an HTTPS URL
+/// (`https://<token>@github.com/owner/repo.git`, as GitHub's and GitLab's docs show).
+const TOKEN_USER_HOSTS: &[&[u8]] = &[
+    b"github.com",
+    b"gitlab.com",
+    b"bitbucket.org",
+    b"dev.azure.com",
+];
+
+/// A random token as the whole user part of a URL to a Git host (`https://<token>@github.com`):
+/// a credential with no password after it. The userinfo starts at byte `s` of the line.
+fn token_as_user(
+    kind: FileKind,
+    userinfo: &[u8],
+    host: &[u8],
+    s: usize,
+    base: usize,
+    out: &mut Vec<Hit>,
+) {
+    let host = host.to_ascii_lowercase();
+    let git_host = TOKEN_USER_HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&[b".", *h].concat()));
+    if !git_host
+        || userinfo.len() < 20
+        || !userinfo
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
+        || !entropy::is_random(userinfo, false)
+    {
+        return;
+    }
+    let Some(strength) = literal::judge(KeyClass::Secret, userinfo, true, false) else {
+        return;
+    };
+    out.push(Hit {
+        verdict: sample_or(kind, strength, Verdict::Secret),
+        span: base + s..base + s + userinfo.len(),
+        secret: base + s..base + s + userinfo.len(),
+    });
+}
+
 /// A password that is the user name again (`user:user`, `postgres:postgres`, `test:test`):
 /// how tests and documentation write "some account" in a URL or a `-u` flag. In those files it
 /// is a stand-in and dropped; in other files it is still reported, since an account whose
@@ -1008,8 +1050,23 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         };
         let userinfo = &authority[..atsign];
         let Some(colon) = memchr::memchr(b':', userinfo) else {
+            token_as_user(kind, userinfo, &authority[atsign + 1..], s, base, out);
             continue;
         };
+        // `redis://:password@host`: a password with no user (Redis, Memcached).
+        if colon == 0 && userinfo.len() > 1 && atsign + 1 < authority.len() {
+            let pass = s + 1..s + atsign;
+            if let Some(strength) =
+                literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+            {
+                out.push(Hit {
+                    verdict: sample_or(kind, strength, Verdict::Password),
+                    span: base + s..base + end,
+                    secret: base + pass.start..base + pass.end,
+                });
+            }
+            continue;
+        }
         if colon == 0 || colon + 1 >= userinfo.len() || atsign + 1 >= authority.len() {
             continue;
         }
@@ -1579,6 +1636,31 @@ mod tests {
         ] {
             assert_eq!(found_block("app.yaml", &text), [], "{text}");
         }
+    }
+
+    #[test]
+    fn a_token_as_the_user_of_a_git_url_and_a_password_without_a_user() {
+        let hex = "3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c8e9b1d7f3a";
+        one(
+            "clone.sh",
+            &format!("git clone https://{hex}@github.com/acme/app.git"),
+            Verdict::Secret,
+            hex,
+        );
+        one(
+            ".env",
+            &format!("REDIS_URL=redis://:{PW}@cache:6379/0"),
+            Verdict::Password,
+            PW,
+        );
+        none(
+            "clone.sh",
+            "git clone https://deploy-bot@github.com/acme/app.git",
+        );
+        none(
+            "clone.sh",
+            &format!("pip install https://{hex}@files.acme.dev/x"),
+        );
     }
 
     #[test]
