@@ -243,3 +243,74 @@ fn password_words_in_scripts_and_prose_are_not_netrc_entries() {
         "generic-password",
     );
 }
+
+#[test]
+fn user_name_as_password_in_a_test_url_is_silent_and_blocks_in_settings() {
+    // Regression: ripsecrets' test/none holds `postgresql://user:user@...`; pyguard warned
+    // (generic-secret-sample). In tests and docs the pair is a stand-in; in a settings file it
+    // is a default account and still blocks.
+    let url = format!("DB = \"postgresql://user:{}@db/app\"\n", "user");
+    silent("tests/test_db.py", &url);
+    silent("docs/setup.md", &url);
+    blocks("settings.py", &url, "generic-password");
+    // Another password in the same test URL is still a sample warning.
+    let (code, ids) = scan_one(
+        "tests/test_db.py",
+        &format!("DB = \"postgresql://user:{}@db/app\"\n", "hunter2"),
+    );
+    assert_eq!(code, Some(0), "{ids:?}");
+    assert_eq!(ids, ["generic-secret-sample"]);
+}
+
+#[test]
+fn a_random_value_under_an_identifier_name_is_silent_but_a_provider_token_is_not() {
+    // Regression: detect-secrets' test_data/config.yaml `allowlisted_id: '<random>'` was a
+    // high-entropy-string warning; identifiers are not secrets.
+    for key in [
+        "allowlisted_id",
+        "client_id",
+        "requestId",
+        "tenant_uuid",
+        "device_guid",
+    ] {
+        let (code, ids) = scan_one("config.yaml", &format!("{key}: '{}'\n", random(32)));
+        assert_eq!((code, ids), (Some(0), vec![]), "{key}");
+    }
+    // Another key still gets the warning.
+    let (_, ids) = scan_one("config.yaml", &format!("value: '{}'\n", random(32)));
+    assert_eq!(ids, ["high-entropy-string"]);
+    // A provider's token fires whatever the key: an AWS access key id is named an id.
+    let key_id = ["AKIA", "QZ7R2XNWK3LMTVPD"].concat();
+    blocks(
+        "config.yaml",
+        &format!("aws_access_key_id: '{key_id}'\n"),
+        "aws-access-key-id",
+    );
+}
+
+#[test]
+fn passwords_set_through_a_subscript_or_a_call_block() {
+    // wp-config.php's `define('DB_PASSWORD', ...)` and `os.environ['X'] = ...` were silent.
+    let pw = random(16);
+    blocks(
+        "wp-config.php",
+        &format!("<?php\ndefine('DB_PASSWORD', '{pw}');\n"),
+        "generic-password",
+    );
+    blocks(
+        "settings.py",
+        &format!("os.environ['DB_PASSWORD'] = '{pw}'\n"),
+        "generic-password",
+    );
+    blocks(
+        "settings.py",
+        &format!("db = os.getenv('DB_PASSWORD', '{pw}')\n"),
+        "generic-password",
+    );
+    silent("settings.py", "db = os.environ['DB_PASSWORD']\n");
+    silent("settings.py", "db = os.getenv('DB_PASSWORD', '')\n");
+    silent(
+        "forms.py",
+        "fields = (\"username\", \"password1\", \"password2\")\n",
+    );
+}

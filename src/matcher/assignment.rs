@@ -1,5 +1,8 @@
 //! The generic credential detector: finds a secret-named key holding a literal, in the forms
 //! people commit: Python assignments, keyword arguments, parameter defaults and dict literals,
+//! subscripts, a quoted key and its value as a call's last arguments, a quoted flag and its
+//! value in an argument list, other languages' assignment operators (`:=`, `.=`, `||=`, `??=`,
+//! `?=`, `<-`),
 //! `.env` and shell (`export`, `--password=x`, `--password x`, `curl -u user:pass`), Dockerfile
 //! `ENV`/`ARG`, compose lists, YAML, JSON, TOML, INI, `.properties`, XML elements and attributes,
 //! HCL, HTTP `Authorization` headers, URLs with `user:password@` and connection strings
@@ -195,6 +198,87 @@ pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &
     if out.len() == found_before {
         credential_line(kind, line, base, out);
     }
+}
+
+/// A key whose value is on the next line: a YAML block scalar (`api_token: |`, `>`, `|-`, ...)
+/// or an XML element whose text is alone on the next line (`<apiToken>`, value, `</apiToken>`).
+/// `line` starts at byte `base`; `after` is the content after it, starting at `after_base`.
+/// Called for lines where [`scan_line`] found nothing.
+pub fn scan_block(
+    kind: FileKind,
+    line: &[u8],
+    base: usize,
+    after: &[u8],
+    after_base: usize,
+    out: &mut Vec<Hit>,
+) {
+    let body = line.trim_ascii();
+    if body.len() < 4 || body.len() > 200 {
+        return;
+    }
+    let start = line.len() - line.trim_ascii_start().len();
+    let (name, xml) = if let Some(tag) = body.strip_prefix(b"<").and_then(|b| b.strip_suffix(b">"))
+    {
+        (tag, true)
+    } else {
+        let Some(colon) = memchr::memrchr(b':', body) else {
+            return;
+        };
+        let indicator = body[colon + 1..].trim_ascii();
+        if !matches!(indicator, b"|" | b">" | b"|-" | b">-" | b"|+" | b">+") {
+            return;
+        }
+        let name = body[..colon].trim_ascii_end();
+        let name = name
+            .strip_prefix(b"\"")
+            .and_then(|n| n.strip_suffix(b"\""))
+            .or_else(|| name.strip_prefix(b"'").and_then(|n| n.strip_suffix(b"'")))
+            .unwrap_or(name);
+        (name, false)
+    };
+    if name.is_empty() || !name.iter().all(|&b| is_name_byte(b)) {
+        return;
+    }
+    let Some(class) = keyname::classify(name) else {
+        return;
+    };
+    let mut lines = after.split(|&b| b == b'\n');
+    let Some(next) = lines.next() else {
+        return;
+    };
+    let next = next.strip_suffix(b"\r").unwrap_or(next);
+    let value = next.trim_ascii();
+    // One token alone on its line, indented under the key.
+    let indent = next.len() - next.trim_ascii_start().len();
+    if value.is_empty()
+        || value.contains(&b' ')
+        || value.contains(&b'\t')
+        || (!xml && indent <= start)
+    {
+        return;
+    }
+    if xml {
+        let closing = lines.next().map(<[u8]>::trim_ascii);
+        let expected = [&b"</"[..], name, b">"].concat();
+        if closing != Some(expected.as_slice()) {
+            return;
+        }
+    }
+    let Some(strength) = literal::judge(class, value, true, false) else {
+        return;
+    };
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    let vs = after_base + indent;
+    out.push(Hit {
+        verdict,
+        span: base + start..vs + value.len(),
+        secret: vs..vs + value.len(),
+    });
 }
 
 /// Credential words that end the key of a [`credential_line`], found inside a name written in
@@ -395,6 +479,41 @@ fn assignment(
     if j < n && (line[j] == b'"' || line[j] == b'\'') && before == Some(line[j]) {
         j += 1;
         key_quoted = true;
+    } else if line[j..].starts_with(b"\\\"") && ks >= 2 && line[ks - 2..ks] == *b"\\\"" {
+        // JSON inside a string: `\"api_token\": \"x\"`.
+        j += 2;
+        key_quoted = true;
+    }
+    // `os.environ['DB_PASSWORD'] = 'x'`, `ENV["API_TOKEN"] = "x"`, `settings['password'] = 'x'`:
+    // the closing bracket of a subscript is between the quoted key and `=`.
+    if key_quoted && j < n && line[j] == b']' && ks >= 2 && line[ks - 2] == b'[' {
+        j += 1;
+        if !line[j..].trim_ascii_start().starts_with(b"=")
+            || line[j..].trim_ascii_start().starts_with(b"==")
+        {
+            return None;
+        }
+    }
+    // `define('DB_PASSWORD', 'x')`, `os.environ.setdefault("SECRET_KEY", "x")`,
+    // `System.setProperty("db.password", "x")`: a quoted key that is an argument of a call,
+    // followed by a quoted literal that is the call's last argument.
+    if key_quoted && kind.code && line[j..].trim_ascii_start().starts_with(b",") {
+        return call_argument(kind, line, (ks, j), class, base, out);
+    }
+    // `["--password", "x"]`, `args: ['-p', 'x']`: a quoted flag and its value as the next
+    // item of an argument list.
+    if !key_quoted && before == Some(b'-') {
+        let dashes = if ks >= 2 && line[ks - 2] == b'-' {
+            2
+        } else {
+            1
+        };
+        let open = (ks > dashes).then(|| line[ks - dashes - 1]);
+        if let Some(q) = open.filter(|q| b"\"'".contains(q)) {
+            if line.get(j) == Some(&q) && line[j + 1..].trim_ascii_start().starts_with(b",") {
+                return argument_list_item(kind, line, (ks, j + 1), class, base, out);
+            }
+        }
     }
     let xml_element = before == Some(b'<');
     let flag = ks >= 2 && line[ks - 1] == b'-';
@@ -404,9 +523,41 @@ fn assignment(
     if j >= n {
         return None;
     }
+    // A declared type between the name and `=`: `var apiToken string = "x"` (Go),
+    // `const secret: &str = "x"` is read by the annotation rule below.
+    let declaration = line[..ks]
+        .trim_ascii_start()
+        .split(|&b| b == b' ')
+        .next()
+        .is_some_and(|w| matches!(w, b"var" | b"const" | b"val" | b"let"));
+    if had_space && declaration && line[j].is_ascii_alphabetic() {
+        let t = j + line[j..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_.[]*".contains(b))
+            .count();
+        let eq = skip_blanks(line, t);
+        if eq > t && line.get(eq) == Some(&b'=') && line.get(eq + 1) != Some(&b'=') {
+            j = eq;
+        }
+    }
     // The separator.
     let next = line.get(j + 1).copied();
-    let sep: &[u8] = if line[j..].starts_with(b":=") || line[j..].starts_with(b"=>") {
+    let sep: &[u8] = if line[j..].starts_with(b":::=") {
+        // make's assignments: `:::=`, `::=`, and `+=` outside source code.
+        &line[j..j + 4]
+    } else if line[j..].starts_with(b"||=")
+        || line[j..].starts_with(b"??=")
+        || line[j..].starts_with(b"::=")
+    {
+        // Ruby's `||=`, PHP's and JavaScript's `??=`: assign when unset.
+        &line[j..j + 3]
+    } else if !kind.code && line[j..].starts_with(b"+=") {
+        &line[j..j + 2]
+    } else if [&b":="[..], b"=>", b".=", b"?=", b"<-"]
+        .iter()
+        .any(|op| line[j..].starts_with(op))
+    {
+        // Go's `:=`, `=>`, PHP's `.=`, make's `?=`, R's `<-`.
         &line[j..j + 2]
     } else if (line[j] == b'=' && next != Some(b'='))
         || (line[j] == b':' && next != Some(b':'))
@@ -503,6 +654,91 @@ fn assignment(
     Some(end)
 }
 
+/// The call-argument form of [`assignment`]: the quoted key `line[ks..]` (its closing quote
+/// ends at `j`) opens an argument list or follows a comma, and after a comma comes a quoted
+/// literal that closes the call (`define('DB_PASSWORD', 'x');`). A value that is not the last
+/// argument (`log("password", msg, level)`) or not a literal is not read.
+fn call_argument(
+    kind: FileKind,
+    line: &[u8],
+    (ks, j): (usize, usize),
+    class: KeyClass,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let opens_argument = line[..ks - 1]
+        .trim_ascii_end()
+        .last()
+        .is_some_and(|b| b"(,".contains(b));
+    if !opens_argument {
+        return None;
+    }
+    let comma = skip_blanks(line, j);
+    let start = skip_blanks(line, comma + 1);
+    let (value, quoted, end) = read_value(line, start, true)?;
+    if !quoted || !line[end..].trim_ascii_start().starts_with(b")") {
+        return None;
+    }
+    // A call's arguments are as often a list of names (`("username", "password", "message")`,
+    // `encode("password", "salt")`, `has_error("password1", "x")`) as a key and its value: a
+    // plain lower-case word or another credential name is read as a name.
+    let raw = &line[value.clone()];
+    if raw.iter().all(|b| b.is_ascii_lowercase() || *b == b'_') || keyname::classify(raw).is_some()
+    {
+        return None;
+    }
+    let strength = literal::judge(class, raw, true, true)?;
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    Some(end)
+}
+
+/// The argument-list form of a flag (`["--password", "x"]`): after the flag's closing quote
+/// (ending at `j`) a comma and a quoted literal that ends the list or is followed by the next
+/// item. A value that is itself a flag (`"--user"`) is not one.
+fn argument_list_item(
+    kind: FileKind,
+    line: &[u8],
+    (ks, j): (usize, usize),
+    class: KeyClass,
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let comma = skip_blanks(line, j);
+    let start = skip_blanks(line, comma + 1);
+    let (value, quoted, end) = read_value(line, start, true)?;
+    let raw = &line[value.clone()];
+    let closes = line[end..]
+        .trim_ascii_start()
+        .first()
+        .is_none_or(|b| b",)]".contains(b));
+    if !quoted || !closes || raw.starts_with(b"-") {
+        return None;
+    }
+    let strength = literal::judge(class, raw, true, true)?;
+    let verdict = match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    };
+    out.push(Hit {
+        verdict,
+        span: base + ks..base + value.end,
+        secret: base + value.start..base + value.end,
+    });
+    Some(end)
+}
+
 /// Reads a value at `line[j..]`: a quoted string (with an optional `r`/`b`/`u` prefix, or
 /// `&quot;`-escaped in XML), or an unquoted token. Returns the value's range, whether it was
 /// quoted, and where parsing stops. In source code (`code`) an f-string is a template.
@@ -522,6 +758,11 @@ fn read_value(line: &[u8], mut j: usize, code: bool) -> Option<(Range<usize>, bo
             return None;
         }
         j = k;
+    }
+    if line[j..].starts_with(b"\\\"") {
+        let s = j + 2;
+        let e = s + memchr::memmem::find(&line[s..], b"\\\"")?;
+        return Some((s..e, true, e + 2));
     }
     if line[j..].starts_with(b"&quot;") {
         let s = j + 6;
@@ -721,6 +962,9 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
             if colon == 0 || pass.is_empty() {
                 continue;
             }
+            if kind.sample && is_user_as_password(&token[..colon], &line[pass.clone()]) {
+                continue;
+            }
             if let Some(strength) =
                 literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
             {
@@ -737,6 +981,56 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
             }
         }
     }
+}
+
+/// Git hosts that take an access token as the user name of an HTTPS URL
+/// (`https://<token>@github.com/owner/repo.git`, as GitHub's and GitLab's docs show).
+const TOKEN_USER_HOSTS: &[&[u8]] = &[
+    b"github.com",
+    b"gitlab.com",
+    b"bitbucket.org",
+    b"dev.azure.com",
+];
+
+/// A random token as the whole user part of a URL to a Git host (`https://<token>@github.com`):
+/// a credential with no password after it. The userinfo starts at byte `s` of the line.
+fn token_as_user(
+    kind: FileKind,
+    userinfo: &[u8],
+    host: &[u8],
+    s: usize,
+    base: usize,
+    out: &mut Vec<Hit>,
+) {
+    let host = host.to_ascii_lowercase();
+    let git_host = TOKEN_USER_HOSTS
+        .iter()
+        .any(|h| host == *h || host.ends_with(&[b".", *h].concat()));
+    if !git_host
+        || userinfo.len() < 20
+        || !userinfo
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-".contains(b))
+        || !entropy::is_random(userinfo, false)
+    {
+        return;
+    }
+    let Some(strength) = literal::judge(KeyClass::Secret, userinfo, true, false) else {
+        return;
+    };
+    out.push(Hit {
+        verdict: sample_or(kind, strength, Verdict::Secret),
+        span: base + s..base + s + userinfo.len(),
+        secret: base + s..base + s + userinfo.len(),
+    });
+}
+
+/// A password that is the user name again (`user:user`, `postgres:postgres`, `test:test`):
+/// how tests and documentation write "some account" in a URL or a `-u` flag. In those files it
+/// is a stand-in and dropped; in other files it is still reported, since an account whose
+/// password is its name is the first thing anyone tries (see docs/detection.md).
+fn is_user_as_password(user: &[u8], password: &[u8]) -> bool {
+    !password.is_empty() && user.eq_ignore_ascii_case(password)
 }
 
 /// `scheme://user:password@host`: weak passwords too (the URL patterns take the strong ones
@@ -756,12 +1050,30 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         };
         let userinfo = &authority[..atsign];
         let Some(colon) = memchr::memchr(b':', userinfo) else {
+            token_as_user(kind, userinfo, &authority[atsign + 1..], s, base, out);
             continue;
         };
+        // `redis://:password@host`: a password with no user (Redis, Memcached).
+        if colon == 0 && userinfo.len() > 1 && atsign + 1 < authority.len() {
+            let pass = s + 1..s + atsign;
+            if let Some(strength) =
+                literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+            {
+                out.push(Hit {
+                    verdict: sample_or(kind, strength, Verdict::Password),
+                    span: base + s..base + end,
+                    secret: base + pass.start..base + pass.end,
+                });
+            }
+            continue;
+        }
         if colon == 0 || colon + 1 >= userinfo.len() || atsign + 1 >= authority.len() {
             continue;
         }
         let pass = s + colon + 1..s + atsign;
+        if kind.sample && is_user_as_password(&userinfo[..colon], &line[pass.clone()]) {
+            continue;
+        }
         if let Some(strength) = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
         {
             let verdict = if kind.sample || strength == Strength::Sample {
@@ -1033,7 +1345,7 @@ mod tests {
         );
         one(
             "app.py",
-            "connect(host=h, password=\"s3cr3tPw\")",
+            "connect(host=h, password=\"s3cr3tPw\")", // pyguard: allow[generic-password]
             Verdict::Password,
             "s3cr3tPw",
         );
@@ -1252,10 +1564,222 @@ mod tests {
     }
 
     #[test]
+    fn assignment_operators_of_other_languages() {
+        for (path, text) in [
+            ("a.go", format!("\tacmeToken := \"{TOKEN}\"")),
+            ("b.php", format!("$acmeToken .= \"{TOKEN}\";")),
+            ("c.rb", format!("acme_token ||= \"{TOKEN}\"")),
+            ("d.js", format!("config.apiToken ??= \"{TOKEN}\";")),
+            ("Makefile", format!("ACME_TOKEN ?= {TOKEN}")),
+            ("e.r", format!("acme_token <- \"{TOKEN}\"")),
+        ] {
+            one(path, &text, Verdict::Secret, TOKEN);
+        }
+        none("a.go", "if token <- ch; ok {");
+    }
+
+    #[test]
+    fn escaped_json_typed_declarations_and_make_operators() {
+        for (path, text) in [
+            (
+                "notes.txt",
+                format!("\\{{ \\\"api_token\\\": \\\"{TOKEN}\\\" \\}}"),
+            ),
+            ("main.go", format!("var apiToken string = \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN ::= \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN :::= \"{TOKEN}\"")),
+            ("Makefile", format!("API_TOKEN += \"{TOKEN}\"")),
+        ] {
+            one(path, &text, Verdict::Secret, TOKEN);
+        }
+        // In source code `+=` appends to a value; it is not an assignment of one.
+        none("app.py", &format!("token += \"{TOKEN}\""));
+        none("main.go", "var apiToken string = os.Getenv(\"TOKEN\")");
+    }
+
+    /// What [`scan_block`] finds for the first line of `text` (the rest follows it).
+    fn found_block(path: &str, text: &str) -> Vec<(Verdict, String)> {
+        let (line, rest) = text.split_once('\n').unwrap();
+        let mut out = Vec::new();
+        let after = line.len() + 1;
+        scan_block(
+            FileKind::of(path),
+            line.as_bytes(),
+            0,
+            rest.as_bytes(),
+            after,
+            &mut out,
+        );
+        out.into_iter()
+            .map(|h| (h.verdict, text[h.secret].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn values_on_the_next_line_of_yaml_blocks_and_xml_elements() {
+        for text in [
+            format!("api_token: |\n  {TOKEN}\n"),
+            format!("  api_token: >-\n    {TOKEN}\n"),
+            format!("<apiToken>\n    {TOKEN}\n</apiToken>\n"),
+        ] {
+            assert_eq!(
+                found_block("app.yaml", &text),
+                [(Verdict::Secret, TOKEN.to_string())],
+                "{text}"
+            );
+        }
+        for text in [
+            format!("api_token: |\n{TOKEN}\n"),
+            "api_token: |\n  first line of a long text\n".to_string(),
+            format!("<apiToken>\n    {TOKEN}\n</other>\n"),
+            format!("description: |\n  {TOKEN}\n"),
+        ] {
+            assert_eq!(found_block("app.yaml", &text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_token_as_the_user_of_a_git_url_and_a_password_without_a_user() {
+        let hex = "3f9a1c7e5b2d8f4a6c0e9b1d7f3a5c8e9b1d7f3a";
+        one(
+            "clone.sh",
+            &format!("git clone https://{hex}@github.com/acme/app.git"),
+            Verdict::Secret,
+            hex,
+        );
+        one(
+            ".env",
+            &format!("REDIS_URL=redis://:{PW}@cache:6379/0"),
+            Verdict::Password,
+            PW,
+        );
+        none(
+            "clone.sh",
+            "git clone https://deploy-bot@github.com/acme/app.git",
+        );
+        none(
+            "clone.sh",
+            &format!("pip install https://{hex}@files.acme.dev/x"),
+        );
+    }
+
+    #[test]
+    fn flags_and_their_values_in_argument_lists() {
+        one(
+            "run.py",
+            &format!("subprocess.run([\"mysql\", \"--password\", \"{PW}\", \"db\"])"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "deploy.json",
+            &format!("  \"args\": [\"--token\", \"{TOKEN}\"]"),
+            Verdict::Secret,
+            TOKEN,
+        );
+        none(
+            "run.py",
+            "subprocess.run([\"mysql\", \"--password\", \"--user\", \"u\"])",
+        );
+        none("run.py", "subprocess.run([\"tool\", \"--token\", token])");
+        none("run.py", "args = [\"--token\", \"$TOKEN\"]");
+    }
+
+    #[test]
+    fn subscript_assignments_and_call_arguments() {
+        for (path, text) in [
+            ("app.py", format!("os.environ['DB_PASSWORD'] = '{PW}'")),
+            (
+                "app.py",
+                format!("os.environ.setdefault(\"DB_PASSWORD\", \"{PW}\")"),
+            ),
+            ("app.py", format!("db = os.getenv('DB_PASSWORD', '{PW}')")),
+            ("wp-config.php", format!("define('DB_PASSWORD', '{PW}');")),
+            (
+                "Conf.java",
+                format!("System.setProperty(\"db.password\", \"{PW}\");"),
+            ),
+            ("conf.rb", format!("ENV['DB_PASSWORD'] = '{PW}'")),
+            ("app.py", format!("config.set('db', 'password', '{PW}')")),
+            // A key-value pair written as a tuple is one too.
+            (
+                "app.py",
+                format!("form = [('user', 'bob'), ('password', '{PW}')]"),
+            ),
+        ] {
+            one(path, &text, Verdict::Password, PW);
+        }
+        one(
+            "app.py",
+            &format!("os.environ[\"API_TOKEN\"] = \"{TOKEN}\""),
+            Verdict::Secret,
+            TOKEN,
+        );
+        // Reads, comparisons, empty defaults, non-literal values and arguments that are not
+        // the last one stay silent.
+        for text in [
+            "PASSWORD = os.environ['DB_PASSWORD']",
+            &format!("if os.environ['DB_PASSWORD'] == '{PW}':"),
+            "password = request.POST.get('password', '')",
+            "password = kwargs.pop('password', None)",
+            "db = os.getenv('DB_PASSWORD', default_password)",
+            &format!("log('password', '{PW}', level)"),
+            // Lists of names, not a key and its value.
+            "fields = (\"username\", \"password1\", \"password2\")",
+            "hasher.encode(\"password\", \"salt\")",
+            "(\"username\", \"password\", \"message\"),",
+        ] {
+            none("app.py", text);
+        }
+    }
+
+    // Regression: a PostgreSQL URL whose password repeats the user name, in a test file
+    // (ripsecrets' test/none), was a `generic-secret-sample` warning; that pair is how tests and
+    // docs write "some account", a stand-in there. Outside them it is a weak credential and
+    // still reported. (URLs are assembled so that the project's own scan stays clean.)
+    #[test]
+    fn user_name_as_password_is_a_stand_in_in_tests_and_docs_only() {
+        let url = |user: &str, pass: &str| format!("postgresql://{user}:{pass}@db/x");
+        for (path, text) in [
+            (
+                "tests/test_db.py",
+                format!("URL = \"{}\"", url("user", "user")),
+            ),
+            ("docs/setup.md", url("postgres", "postgres")),
+            ("examples/compose.yaml", url("Guest", "guest")),
+            (
+                "tests/run.sh",
+                format!("curl -u {}:{} https://x", "admin", "admin"),
+            ),
+        ] {
+            none(path, &text);
+        }
+        one(
+            "settings.py",
+            &format!("URL = \"{}\"", url("user", "user")),
+            Verdict::Password,
+            "user",
+        );
+        one(
+            "deploy/run.sh",
+            &format!("curl -u {}:{} https://x", "admin", "admin"),
+            Verdict::Password,
+            "admin",
+        );
+        // Another password in a test stays a sample.
+        one(
+            "tests/test_db.py",
+            &format!("URL = \"{}\"", url("user", "hunter2")),
+            Verdict::Sample,
+            "hunter2",
+        );
+    }
+
+    #[test]
     fn samples_in_tests_are_reported_as_samples() {
         one(
             "tests/test_login.py",
-            "login(password=\"hunter2\")",
+            "login(password=\"hunter2\")", // pyguard: allow[generic-password]
             Verdict::Sample,
             "hunter2",
         );

@@ -4,14 +4,15 @@
 //!
 //! What is random but not secret is left out: digests (every hex value, `--hash=`,
 //! `integrity="sha512-..."`, values next to an algorithm's name), UUIDs, git object ids, data
-//! URIs, lock files and minified bundles, paths, URLs, identifiers. A finding here is a
+//! URIs, lock files and minified bundles, paths, URLs, identifiers, and values under a name that
+//! names an identifier (`client_id`, `requestId`, `*_uuid`). A finding here is a
 //! warning of low confidence; a random value under a secret-named key is the assignment
 //! detector's (blocking) finding instead.
 
 use std::ops::Range;
 
 use crate::rules::entropy::{self, Charset};
-use crate::rules::placeholder;
+use crate::rules::{keyname, placeholder};
 
 /// Values shorter than this are not judged: too few symbols to tell random from chosen.
 const MIN_LEN: usize = 20;
@@ -112,10 +113,38 @@ fn scan_line(line: &[u8], base: usize, out: &mut Vec<Range<usize>>) {
         if quoted && line[e + 1..].trim_ascii_start().starts_with(b":") {
             continue;
         }
+        if key_before(line, s - usize::from(quoted)).is_some_and(keyname::names_identifier) {
+            continue;
+        }
         if is_secret_like(&line[s..e]) && !digest_context(line, s) {
             out.push(base + s..base + e);
         }
     }
+}
+
+/// The name a value starting at `at` is assigned to (`name = `, `name: `, `"name": `,
+/// `name=>`), if the line has one right before it.
+fn key_before(line: &[u8], at: usize) -> Option<&[u8]> {
+    let mut before = line[..at].trim_ascii_end();
+    before = before.strip_suffix(b">").unwrap_or(before);
+    before = before
+        .strip_suffix(b"=")
+        .or_else(|| before.strip_suffix(b":"))?;
+    before = before.strip_suffix(b":").unwrap_or(before).trim_ascii_end();
+    for q in [b'"', b'\'', b'`'] {
+        if let Some(inner) = before.strip_suffix(&[q]) {
+            before = inner;
+            break;
+        }
+    }
+    let start = before.len()
+        - before
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"_-.".contains(b))
+            .count();
+    let name = &before[start..];
+    (!name.is_empty()).then_some(name)
 }
 
 /// Whether a token is random in the way generated secrets are, and not one of the random
@@ -238,6 +267,29 @@ mod tests {
             "key = \"abcdef1234567890abcdef1234567890ab\"",
         ] {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    // Regression: a random value under a key naming an identifier (detect-secrets'
+    // `allowlisted_id:` in test_data/config.yaml) was reported; identifiers are not secrets.
+    #[test]
+    fn values_under_identifier_names_are_left_out() {
+        for text in [
+            format!("allowlisted_id: '{RANDOM}'"),
+            format!("client_id = \"{RANDOM}\""),
+            format!("{{\"requestId\": \"{RANDOM}\"}}"),
+            format!("TENANT_UUID={RANDOM}"),
+            format!("call(device_guid='{RANDOM}')"),
+        ] {
+            assert_eq!(found(&text), Vec::<String>::new(), "{text}");
+        }
+        // Other names still count, credential-like ids too.
+        for text in [
+            format!("secret_id: '{RANDOM}'"),
+            format!("id_token = \"{RANDOM}\""),
+            format!("ident: '{RANDOM}'"),
+        ] {
+            assert_eq!(found(&text), [RANDOM], "{text}");
         }
     }
 

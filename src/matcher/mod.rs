@@ -587,7 +587,18 @@ impl Matcher {
                 let end = memchr::memchr(b'\n', &bytes[start..w.end]).map_or(w.end, |i| start + i);
                 let line = &bytes[start..end];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let found = hits.len();
                 assignment::scan_line(kind, &bytes[..start], line, start, &mut hits);
+                if hits.len() == found && end < bytes.len() {
+                    assignment::scan_block(
+                        kind,
+                        line,
+                        start,
+                        &bytes[end + 1..],
+                        end + 1,
+                        &mut hits,
+                    );
+                }
                 start = end + 1;
             }
             done = done.max(w.end);

@@ -499,6 +499,24 @@ pub fn classify(name: &[u8]) -> Option<KeyClass> {
     best
 }
 
+/// Last words that make a name an identifier's (`client_id`, `requestId`, `tenant_uuid`,
+/// `deviceGUID`): a value there may be random, but it names something rather than unlocks it.
+const IDENTIFIER_LAST: &[&str] = &["id", "ids", "uuid", "uuids", "guid", "guids", "identifier"];
+
+/// Whether `name` is an identifier's name (`client_id`, `allowlisted_id`, `requestId`,
+/// `*_uuid`, `*_guid`). A name that is a credential's too is not: Vault's `secret_id` is the
+/// password of an `AppRole`, and `id_token` ends in `token`.
+#[must_use]
+pub fn names_identifier(name: &[u8]) -> bool {
+    let words = words(name);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    let before = words.len().checked_sub(2).map(|i| words[i].as_str());
+    IDENTIFIER_LAST.contains(&last.as_str())
+        && !matches!(before, Some("secret" | "password" | "passwd" | "private"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,6 +559,31 @@ mod tests {
             ("owmkey", KeyClass::Key),
         ] {
             assert_eq!(classify(name.as_bytes()), Some(class), "{name}");
+        }
+    }
+
+    #[test]
+    fn identifier_names_in_every_style() {
+        for name in [
+            "client_id",
+            "allowlisted_id",
+            "requestId",
+            "REQUEST_ID",
+            "tenant_uuid",
+            "deviceGUID",
+            "x-request-id",
+            "id",
+        ] {
+            assert!(names_identifier(name.as_bytes()), "{name}");
+        }
+        for name in [
+            "secret_id",
+            "id_token",
+            "client_secret",
+            "idempotency_key",
+            "paid",
+        ] {
+            assert!(!names_identifier(name.as_bytes()), "{name}");
         }
     }
 

@@ -76,7 +76,19 @@ pub fn is_stand_in(value: &[u8]) -> bool {
     {
         return true;
     }
-    false
+    // A UUID of at most three symbols (`00000000-0000-4000-8000-000000000000`): filler in the
+    // shape, not a generated id. (Other filler, `00aaaa...`, `SOME_PASSWORD`, stays a sample:
+    // labelled material counts those as findings.)
+    std::str::from_utf8(value).is_ok_and(is_uuid) && {
+        let mut seen: Vec<u8> = value
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_alphanumeric)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() <= 3
+    }
 }
 
 /// Whether a long value (a session token, a signed blob: longer than the short-value checks
@@ -340,6 +352,9 @@ mod tests {
             "12345678",
             "abcdefgh",
             "$DB_PASSWORD",
+            // Regression: a `generic-secret-sample` warning in botocore's escaped JSON
+            // examples (a zero UUID under `Token`).
+            "00000000-0000-4000-8000-000000000000",
         ] {
             assert!(is_placeholder(v.as_bytes()), "{v}");
         }
@@ -347,7 +362,13 @@ mod tests {
 
     #[test]
     fn real_looking_values_are_not_placeholders() {
-        for v in ["q8Zt3LkP0vW2xR7mN5bY", "hunter2hunter2", "s3cr3t-V4lue!"] {
+        for v in [
+            "q8Zt3LkP0vW2xR7mN5bY",
+            "hunter2hunter2",
+            "s3cr3t-V4lue!",
+            "PROD_DB_2024",
+            "0101-2020-3131",
+        ] {
             assert!(!is_placeholder(v.as_bytes()), "{v}");
         }
     }
