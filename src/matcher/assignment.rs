@@ -267,12 +267,7 @@ pub fn scan_block(
     let Some(strength) = literal::judge(class, value, true, false) else {
         return;
     };
-    let verdict = match (strength, class) {
-        _ if kind.sample => Verdict::Sample,
-        (Strength::Sample, _) => Verdict::Sample,
-        (Strength::Credential, KeyClass::Password) => Verdict::Password,
-        (Strength::Credential, _) => Verdict::Secret,
-    };
+    let verdict = verdict(kind, strength, class);
     let vs = after_base + indent;
     out.push(Hit {
         verdict,
@@ -640,18 +635,24 @@ fn assignment(
         return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;
-    let verdict = match (strength, class) {
-        _ if kind.sample => Verdict::Sample,
-        (Strength::Sample, _) => Verdict::Sample,
-        (Strength::Credential, KeyClass::Password) => Verdict::Password,
-        (Strength::Credential, _) => Verdict::Secret,
-    };
+    let verdict = verdict(kind, strength, class);
     out.push(Hit {
         verdict,
         span: base + ks..base + value.end,
         secret: base + value.start..base + value.end,
     });
     Some(end)
+}
+
+/// The verdict on a literal judged `strength` under a key of `class`: in a sample file
+/// (tests, fixtures, docs) everything is a sample.
+fn verdict(kind: FileKind, strength: Strength, class: KeyClass) -> Verdict {
+    match (strength, class) {
+        _ if kind.sample => Verdict::Sample,
+        (Strength::Sample, _) => Verdict::Sample,
+        (Strength::Credential, KeyClass::Password) => Verdict::Password,
+        (Strength::Credential, _) => Verdict::Secret,
+    }
 }
 
 /// The call-argument form of [`assignment`]: the quoted key `line[ks..]` (its closing quote
@@ -688,12 +689,7 @@ fn call_argument(
         return None;
     }
     let strength = literal::judge(class, raw, true, true)?;
-    let verdict = match (strength, class) {
-        _ if kind.sample => Verdict::Sample,
-        (Strength::Sample, _) => Verdict::Sample,
-        (Strength::Credential, KeyClass::Password) => Verdict::Password,
-        (Strength::Credential, _) => Verdict::Secret,
-    };
+    let verdict = verdict(kind, strength, class);
     out.push(Hit {
         verdict,
         span: base + ks..base + value.end,
@@ -725,12 +721,7 @@ fn argument_list_item(
         return None;
     }
     let strength = literal::judge(class, raw, true, true)?;
-    let verdict = match (strength, class) {
-        _ if kind.sample => Verdict::Sample,
-        (Strength::Sample, _) => Verdict::Sample,
-        (Strength::Credential, KeyClass::Password) => Verdict::Password,
-        (Strength::Credential, _) => Verdict::Secret,
-    };
+    let verdict = verdict(kind, strength, class);
     out.push(Hit {
         verdict,
         span: base + ks..base + value.end,
