@@ -674,9 +674,7 @@ fn call_argument(
     if !opens_argument {
         return None;
     }
-    let comma = skip_blanks(line, j);
-    let start = skip_blanks(line, comma + 1);
-    let (value, quoted, end) = read_value(line, start, true)?;
+    let (value, quoted, end) = value_after_comma(line, j)?;
     if !quoted || !line[end..].trim_ascii_start().starts_with(b")") {
         return None;
     }
@@ -688,13 +686,7 @@ fn call_argument(
     {
         return None;
     }
-    let strength = literal::judge(class, raw, true, true)?;
-    let verdict = verdict(kind, strength, class);
-    out.push(Hit {
-        verdict,
-        span: base + ks..base + value.end,
-        secret: base + value.start..base + value.end,
-    });
+    push_argument(kind, class, (line, ks, value), base, out)?;
     Some(end)
 }
 
@@ -709,9 +701,7 @@ fn argument_list_item(
     base: usize,
     out: &mut Vec<Hit>,
 ) -> Option<usize> {
-    let comma = skip_blanks(line, j);
-    let start = skip_blanks(line, comma + 1);
-    let (value, quoted, end) = read_value(line, start, true)?;
+    let (value, quoted, end) = value_after_comma(line, j)?;
     let raw = &line[value.clone()];
     let closes = line[end..]
         .trim_ascii_start()
@@ -720,14 +710,33 @@ fn argument_list_item(
     if !quoted || !closes || raw.starts_with(b"-") {
         return None;
     }
-    let strength = literal::judge(class, raw, true, true)?;
-    let verdict = verdict(kind, strength, class);
+    push_argument(kind, class, (line, ks, value), base, out)?;
+    Some(end)
+}
+
+/// The value after the comma that follows a quoted key ending at `line[j]`, read as
+/// [`read_value`] reads it in code.
+fn value_after_comma(line: &[u8], j: usize) -> Option<(Range<usize>, bool, usize)> {
+    let comma = skip_blanks(line, j);
+    read_value(line, skip_blanks(line, comma + 1), true)
+}
+
+/// Judges a quoted argument `line[value]` under the key starting at `ks` and records the hit;
+/// `None` when the literal is no credential.
+fn push_argument(
+    kind: FileKind,
+    class: KeyClass,
+    (line, ks, value): (&[u8], usize, Range<usize>),
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<()> {
+    let strength = literal::judge(class, &line[value.clone()], true, true)?;
     out.push(Hit {
-        verdict,
+        verdict: verdict(kind, strength, class),
         span: base + ks..base + value.end,
         secret: base + value.start..base + value.end,
     });
-    Some(end)
+    Some(())
 }
 
 /// Reads a value at `line[j..]`: a quoted string (with an optional `r`/`b`/`u` prefix, or
