@@ -5,7 +5,8 @@
 #   scripts/update-pypi-legitimate.sh [pypi.tsv]
 # Reads local files only; no network. "Established": still published (malware is removed, so the
 # names in the published lists are gone) and either at a version past 1.0.0 or with a last release
-# before 2023 (several years on the index without removal).
+# before 2023 (several years on the index without removal); a project whose own summary calls it
+# a typosquat (a proof of concept, or a reservation against squatting) is not established.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src="${1:-/work/.library/env/packages/pypi.tsv}"
@@ -102,8 +103,8 @@ with open(src, newline="") as f:
         if n and established(row.get("version"), row.get("month")) and flagged(n):
             res.add(n)
 with open(out, "w") as f:
-    f.write("# Established PyPI projects whose names are near a popular name (one edit, or a popular\n")
-    f.write("# name with letters left out), PEP 503-normalised: never reported as typosquats.\n")
+    f.write("# Established PyPI projects whose names are near a popular name by pyguard's typosquat rule\n")
+    f.write("# (src/matcher/pypi.rs), PEP 503-normalised: never reported as typosquats.\n")
     f.write("# Source: the package list of this workplace (pypi.tsv: name, version, month); regenerate\n")
     f.write("# with scripts/update-pypi-legitimate.sh, which says what \"established\" means.\n")
     for n in sorted(res): f.write(n + "\n")
