@@ -17,8 +17,13 @@ const MALICIOUS: &str = include_str!("../../patterns/data/pypi-malicious.txt");
 const LEGITIMATE: &str = include_str!("../../patterns/data/pypi-legitimate.txt");
 
 /// How many of the most downloaded names a name may imitate by leaving out one or two letters
-/// (`reqest` for `requests`): only the very popular ones, whose shortened names are squatted.
+/// (`reqest` for `requests`) or by an added affix (`python-flask`): only the very popular ones,
+/// whose shortened and decorated names are squatted.
 const OMISSION_TARGETS: usize = 1000;
+
+/// How many of the most downloaded names a name of medium length may imitate with two edits
+/// (`botocoer` for `botocore`): the names squatted most, in many variants each.
+const MOST_SQUATTED: usize = 100;
 
 /// How many of the most downloaded names are typosquat targets. Names further down the list are
 /// still legitimate (never reported), but are too rarely installed to be worth imitating, and
@@ -32,11 +37,27 @@ const MIN_LEN: usize = 4;
 /// Names at least this long may be two edits away from their target.
 const LONG: usize = 14;
 
+/// Top-1000 targets at least this long may be imitated with two edits by a name that starts
+/// with the same letter (`matpllotib`, `beautifulsoop`): two edits of a ten-letter name still
+/// leave it recognisable. Without the first-letter and top-1000 conditions, a random sample of
+/// unranked `PyPI` names fired twice as often (`platformx`, `centra-sdk`).
+const LONG_TARGET: usize = 10;
+
+/// Targets among the most squatted at least this long may be imitated with two edits by a name
+/// that starts with the same letter (`requesgt`, `aiohtttp`).
+const SQUATTED_LEN: usize = 7;
+
 /// Names up to this long are reported only for a swap of neighbouring letters or a doubled
 /// letter (`nmupy`, `numppy`): any single edit of a short name is too often another,
 /// legitimate project (measured: 1.6% of a random sample of unranked `PyPI` names were one edit
 /// from a popular name, most of them four or five letters long).
 const SHORT: usize = 5;
+
+/// Words put before a popular name to make a plausible variant (`python-flask`, `pyhttpx`).
+const PREFIXES: [&str; 6] = ["python3-", "python-", "python3", "python", "py-", "py"];
+
+/// Words put after a popular name to make a plausible variant (`flask-py`, `httpx2`).
+const SUFFIXES: [&str; 9] = ["-python", "-py", "py", "-lib", "lib", "-2", "-3", "2", "3"];
 
 /// PEP 503 normalisation: lowercase, and every run of `-`, `_` and `.` becomes one `-`.
 #[must_use]
@@ -84,8 +105,12 @@ pub fn is_malicious(name: &str) -> bool {
     lists().malicious.contains(normalise(name).as_str())
 }
 
-/// The popular name that `name` imitates, if it is within one edit (two for long names; only a
-/// swap or a doubled letter for short ones) of a typosquat target but is neither popular itself nor on the malicious list (reported there).
+/// The popular name that `name` imitates, if any, when `name` is neither popular itself, nor an
+/// established project, nor on the malicious list (reported there). The families of edits, each
+/// with its own reach (see the constants above): one edit of a top-5000 name (two for long
+/// names and long targets; only a swap, a doubled letter, a neighbouring key or a look-alike
+/// character for short names); two edits of one of the most squatted names; letters left out of
+/// a top-1000 name; a top-1000 name, or one of its typos, with a common affix (`python-`, `-py`).
 #[must_use]
 pub fn typosquat_target(name: &str) -> Option<&'static str> {
     let name = normalise(name);
@@ -96,17 +121,35 @@ pub fn typosquat_target(name: &str) -> Option<&'static str> {
     {
         return None;
     }
-    let limit = if name.len() >= LONG { 2 } else { 1 };
+    near_target(&name, lists).or_else(|| affixed_target(&name, lists))
+}
+
+/// A target one or two edits from `name` (by the length rules), or with letters left out.
+fn near_target(name: &str, lists: &Lists) -> Option<&'static str> {
     let short = name.len() <= SHORT;
-    let near = lists.targets.iter().copied().find(|t| {
-        t.len() >= MIN_LEN
+    let near = lists.targets.iter().enumerate().find_map(|(rank, &t)| {
+        let limit = if short {
+            1
+        } else if name.len() >= LONG
+            || (t.as_bytes()[0] == name.as_bytes()[0]
+                && ((rank < OMISSION_TARGETS
+                    && t.len() >= LONG_TARGET
+                    && name.len() + 1 >= LONG_TARGET)
+                    || (rank < MOST_SQUATTED && t.len() >= SQUATTED_LEN)))
+        {
+            2
+        } else {
+            1
+        };
+        let hit = t.len() >= MIN_LEN
             && t.len().abs_diff(name.len()) <= limit
             && if short {
                 swapped_or_doubled(name.as_bytes(), t.as_bytes())
                     || adjacent_key(name.as_bytes(), t.as_bytes())
             } else {
                 distance(name.as_bytes(), t.as_bytes(), limit) <= limit
-            }
+            };
+        hit.then_some(t)
     });
     near.or_else(|| {
         (name.len() > SHORT - 1)
@@ -126,9 +169,39 @@ pub fn typosquat_target(name: &str) -> Option<&'static str> {
     })
 }
 
+/// A top-1000 target that `name` is with a common prefix or suffix added (`python-flask`),
+/// also when the rest is itself a typo of it (`pytroch`). The rest must not be another known
+/// project (`py` + `test` is `pytest`, already known; `pydantic-core` stays `pydantic-core`).
+fn affixed_target(name: &str, lists: &Lists) -> Option<&'static str> {
+    let stems = PREFIXES
+        .iter()
+        .filter_map(|p| name.strip_prefix(p))
+        .chain(SUFFIXES.iter().filter_map(|s| name.strip_suffix(s)));
+    stems
+        .filter(|stem| stem.len() >= MIN_LEN && !stem.starts_with('-') && !stem.ends_with('-'))
+        .find_map(|stem| {
+            let top = &lists.targets[..OMISSION_TARGETS.min(lists.targets.len())];
+            if let Some(&t) = top.iter().find(|&&t| t == stem) {
+                return Some(t);
+            }
+            if lists.known.contains(stem) || lists.malicious.contains(stem) {
+                return None;
+            }
+            near_target(stem, lists).filter(|t| top.contains(t))
+        })
+}
+
 /// Whether `a` is `b` with one letter replaced by a neighbour on a QWERTY keyboard (`flasl`
-/// for `flask`, `mumpy` for `numpy`).
+/// for `flask`, `mumpy` for `numpy`) or by a character that looks like it (`b0to3`, `t0rch`).
 fn adjacent_key(a: &[u8], b: &[u8]) -> bool {
+    const LOOK_ALIKE: [(u8, u8); 6] = [
+        (b'0', b'o'),
+        (b'1', b'l'),
+        (b'1', b'i'),
+        (b'i', b'l'),
+        (b'3', b'e'),
+        (b'5', b's'),
+    ];
     const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
     let at = |c: u8| {
         ROWS.iter()
@@ -140,6 +213,12 @@ fn adjacent_key(a: &[u8], b: &[u8]) -> bool {
     }
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
     let [i] = diff[..] else { return false };
+    if LOOK_ALIKE
+        .iter()
+        .any(|&(x, y)| (a[i], b[i]) == (x, y) || (a[i], b[i]) == (y, x))
+    {
+        return true;
+    }
     match (at(a[i]), at(b[i])) {
         (Some((r1, c1)), Some((r2, c2))) => r1.abs_diff(r2) <= 1 && c1.abs_diff(c2) <= 1,
         _ => false,
@@ -242,6 +321,41 @@ mod tests {
         assert_eq!(typosquat_target("flasl"), Some("flask"));
         assert_eq!(typosquat_target("mumpy"), Some("numpy"));
         assert_eq!(typosquat_target("reqest"), Some("requests"));
+    }
+
+    #[test]
+    fn each_family_of_edits_is_found_and_names_its_target() {
+        // Our own examples, one or two per family (issue 13, point 4).
+        let cases = [
+            // Two edits of a long top-1000 name that keep its first letter.
+            ("matpletlyb", "matplotlib"),
+            ("beautifulsaup", "beautifulsoup4"),
+            // Two edits of one of the most squatted names.
+            ("reqeustz", "requests"),
+            ("colorrana", "colorama"),
+            // A look-alike character in a short name.
+            ("b0to3", "boto3"),
+            ("t0rch", "torch"),
+            // A common affix around a top-1000 name, or around one of its typos.
+            ("pythonnumpy", "numpy"),
+            ("httpx-py", "httpx"),
+            ("py-pandass", "pandas"),
+            ("pyjnija2", "jinja2"),
+        ];
+        for (name, target) in cases {
+            assert_eq!(typosquat_target(name), Some(target), "{name}");
+        }
+    }
+
+    #[test]
+    fn wider_families_stay_away_from_unrelated_names() {
+        // Two edits only reach long top-1000 names from the same first letter, and names
+        // further down the ranking only by one edit: these are other projects' names.
+        for name in ["platformx", "centra-sdk", "aconnection", "manifoldx"] {
+            assert_eq!(typosquat_target(name), None, "{name}");
+        }
+        // An affix around a name that is near nothing popular is not a typosquat.
+        assert_eq!(typosquat_target("py-zzzzzz"), None);
     }
 
     #[test]
