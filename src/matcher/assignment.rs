@@ -185,6 +185,24 @@ pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &
             continue;
         }
         let Some(class) = keyname::classify(name) else {
+            // `API_KEYS = ['…', '…']`: a plural name is a list of names as often as not
+            // (`SECRET_KEYS = ('SECRET_KEY', …)`), so it is read only when it holds a literal
+            // sequence, and only for random tokens.
+            // A quoted key is a dictionary's (`{'api_keys': [...]}`).
+            let closed = quote.is_some_and(|q| {
+                line.get(ke) == Some(&q) && ks.checked_sub(1).map(|k| line[k]) == Some(q)
+            });
+            if kind.code && (quote.is_none() || closed) && plural_of_secret_name(name) {
+                let sep = skip_blanks(line, ke + usize::from(closed));
+                let assigns = line.get(sep) == Some(&b'=') && line.get(sep + 1) != Some(&b'=');
+                if assigns || closed && line.get(sep) == Some(&b':') {
+                    let at = (ks, skip_blanks(line, sep + 1));
+                    if let Some(end) = sequence(kind, line, at, base, out) {
+                        i = end;
+                        quote = None;
+                    }
+                }
+            }
             continue;
         };
         if let Some(end) = assignment(kind, line, (ks, ke), class, quote, base, out) {
@@ -587,6 +605,13 @@ fn assignment(
             j = skip_blanks(line, t + 1);
         }
     }
+    // `API_KEYS = ['…', '…']`, `SECRETS = ('…', '…')`, `SECRET = '…', '…'`: a literal tuple,
+    // list or set of strings bound to a secret name.
+    if kind.code && !in_code_string && matches!(sep, b"=" | b":") {
+        if let Some(end) = sequence(kind, line, (ks, j), base, out) {
+            return Some(end);
+        }
+    }
     let (value, quoted, end) = read_value(line, j, kind.code && !in_code_string)?;
     if value.is_empty() {
         return None;
@@ -712,6 +737,81 @@ fn argument_list_item(
     }
     push_argument(kind, class, (line, ks, value), base, out)?;
     Some(end)
+}
+
+/// `api_keys`, `AUTH_TOKENS`, `client_secrets`: a name whose last word is a plural that
+/// [`keyname::classify`] leaves out, and whose singular is a secret name.
+fn plural_of_secret_name(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [&b"keys"[..], b"tokens", b"secrets", b"passwords"]
+        .iter()
+        .any(|p| lower.ends_with(p))
+        && keyname::classify(&name[..name.len() - 1]).is_some()
+}
+
+/// The sequence form of [`assignment`] in source code: the value at `line[j..]` is a tuple,
+/// list or set of two or more string literals, bracketed or not, that ends the line or its
+/// brackets (`API_KEYS = ['…', '…']`, `SECRET = '…', '…'`). A list of names under a secret
+/// name is common (`SENSITIVE = ['password', 'api_key']`), and so are lists of weak
+/// passwords in validators and their tests, so whatever the key, only an item that would be a
+/// credential under a bare `key` (a random-looking token) is reported. `None` when the value is
+/// not such a sequence or holds no credential; the single-literal forms are read by the caller.
+fn sequence(
+    kind: FileKind,
+    line: &[u8],
+    (ks, mut j): (usize, usize),
+    base: usize,
+    out: &mut Vec<Hit>,
+) -> Option<usize> {
+    let close = match line.get(j)? {
+        b'(' => Some(b')'),
+        b'[' => Some(b']'),
+        b'{' => Some(b'}'),
+        _ => None,
+    };
+    if close.is_some() {
+        j += 1;
+    }
+    let mut items = Vec::new();
+    let end = loop {
+        let (value, quoted, e) = read_value(line, skip_blanks(line, j), true)?;
+        if !quoted {
+            return None;
+        }
+        items.push(value);
+        let next = skip_blanks(line, e);
+        match (line.get(next), close) {
+            (Some(b','), _) => {
+                let after = skip_blanks(line, next + 1);
+                match (line.get(after), close) {
+                    (Some(c), Some(want)) if *c == want => break after + 1,
+                    (None | Some(b'#'), None) => break after,
+                    _ => j = next + 1,
+                }
+            }
+            (Some(c), Some(want)) if *c == want => break next + 1,
+            (None | Some(b'#'), None) => break next,
+            _ => return None,
+        }
+    };
+    // What follows the closing bracket must end the statement: `[...][0]`, `(...) + x` or
+    // `{...}.get(k)` are expressions.
+    let rest = line[end..].trim_ascii_start();
+    if items.len() < 2 || !(rest.is_empty() || rest.starts_with(b"#") || rest.starts_with(b",")) {
+        return None;
+    }
+    let before = out.len();
+    for value in items {
+        let raw = &line[value.clone()];
+        if literal::judge(KeyClass::Key, raw, true, true) == Some(Strength::Credential) {
+            out.push(Hit {
+                verdict: verdict(kind, Strength::Credential, KeyClass::Secret),
+                span: base + ks..base + value.end,
+                secret: base + value.start..base + value.end,
+            });
+        }
+    }
+    (out.len() > before).then_some(end)
 }
 
 /// The value after the comma that follows a quoted key ending at `line[j]`, read as
@@ -1327,6 +1427,38 @@ mod tests {
             Verdict::Password,
             "pw4acme",
         );
+    }
+
+    #[test]
+    fn literal_tuples_lists_and_sets_under_secret_names() {
+        let (a, b) = (
+            "60b725f10c9c85c70d97880dfe8191b3",
+            "Zx81kQ0pLm3nB7vC2xR9tY4u",
+        );
+        let both = [
+            (Verdict::Secret, a.to_string()),
+            (Verdict::Secret, b.to_string()),
+        ];
+        for text in [
+            format!("SECRET_VALUES = '{a}', '{b}'"),
+            format!("SECRETS = ('{a}', '{b}')"),
+            format!("API_KEYS = ['{a}', \"{b}\",]  # rotated"),
+            format!("auth_tokens = {{'{a}', '{b}'}}"),
+            format!("cfg = {{'api_keys': ['{a}', '{b}'], 'n': 1}}"),
+        ] {
+            assert_eq!(found("app.py", &text), both, "{text}");
+        }
+        // Names of settings, weak passwords in a validator's list, and expressions.
+        for text in [
+            "SENSITIVE_SECRETS = ['password', 'api_key', 'secret_token']",
+            "COMMON_PASSWORDS = ['hunter2', 'letmein', 'Passw0rd!']",
+            &format!("SECRET_KEYS = ('{a}', '{b}')[0]"),
+            &format!("API_KEYS = ['{a}', name]"),
+            &format!("TOKENS = {{'{a}': 1, '{b}': 2}}"),
+            &format!("API_KEYS = '{a}'"),
+        ] {
+            assert_eq!(found("app.py", text), [], "{text}");
+        }
     }
 
     #[test]
