@@ -61,6 +61,9 @@ pub enum Special {
 pub struct FileKind {
     /// Source code: an unquoted right-hand side is an expression, not a literal.
     pub code: bool,
+    /// Python source, where a name followed by a blank and a string is no statement (`pass`
+    /// is a keyword, and `# only pass 'kwargs'` a comment).
+    pub python: bool,
     /// Tests, fixtures, examples, documentation: findings are samples.
     pub sample: bool,
     /// A `.netrc` or a translation file, or neither.
@@ -88,6 +91,7 @@ impl FileKind {
             .unwrap_or_default();
         FileKind {
             code: CODE.contains(&ext.as_str()),
+            python: matches!(ext.as_str(), "py" | "pyi" | "pyw"),
             sample: literal::is_sample_path(path),
             special: if name == ".netrc" || name == "_netrc" {
                 Special::Netrc
@@ -211,7 +215,11 @@ pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &
             quote = None;
         }
     }
+    let before_flags = out.len();
     user_password_flag(kind, line, base, out);
+    if out.len() == before_flags {
+        client_password_flag(kind, line, base, out);
+    }
     url_credentials(kind, line, base, out);
     if out.len() == found_before {
         credential_line(kind, line, base, out);
@@ -485,6 +493,9 @@ fn assignment(
     out: &mut Vec<Hit>,
 ) -> Option<usize> {
     let n = line.len();
+    if badge_token(line, ks) {
+        return None;
+    }
     let before = ks.checked_sub(1).map(|k| line[k]);
     let mut j = ke;
     let mut key_quoted = false;
@@ -634,13 +645,25 @@ fn assignment(
             && (is_netrc_entry(line) || kind.netrc_above && trimmed.is_empty());
         // Groovy and Gradle call with a blank: `password 'x'`, in a build file or a snippet
         // of one (`password "x"` alone on its line, the value quoted).
-        let dsl_call = kind.code && quoted
+        let dsl_call = kind.code && !kind.python && quoted
             || quoted
                 && &line[ks..ke] == b"password"
                 && trimmed.is_empty()
                 && line[end..].trim_ascii().is_empty();
         if !(flag || directive || kind.special == Special::Netrc || netrc_line || dsl_call) {
             class = KeyClass::Key;
+        }
+    }
+    // A list of words in a configuration file (`password_sources = prompt, file, keyring`).
+    if !quoted && !kind.code && line.get(end) == Some(&b',') && line.get(end + 1) == Some(&b' ') {
+        let word =
+            |w: &[u8]| !w.is_empty() && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'_');
+        let next = line[end + 2..]
+            .split(|b| b" ,".contains(b))
+            .next()
+            .unwrap_or_default();
+        if word(raw) && word(next) {
+            return None;
         }
     }
     // A YAML or INI value followed by more words is prose (`password: Enter your password`).
@@ -1021,7 +1044,9 @@ fn decoded_user_password(
 /// `curl -u user:password`, `--user user:password`, `--user=user:password`, and
 /// `-u user -p password` (psexec, mysql).
 fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
-    if memchr::memmem::find(line, b" -u ").is_some() {
+    // MySQL's clients prompt on `-p` and take the next word as the database.
+    let prompts = client_taking_password(line).is_some_and(|separate| !separate);
+    if !prompts && memchr::memmem::find(line, b" -u ").is_some() {
         if let Some(at) = memchr::memmem::find(line, b" -p ") {
             let s = skip_blanks(line, at + 4);
             let e = s + line[s..]
@@ -1079,6 +1104,73 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
                     secret: base + pass.start..base + pass.end,
                 });
             }
+        }
+    }
+}
+
+/// Command-line clients whose `-p` takes the password attached (`mysql -p<password>`: MySQL's
+/// clients read `-p value` as a prompt and a database name), and whether a separate value
+/// counts too (`sshpass -p 'x' ssh host`).
+const PASSWORD_FLAG_CLIENTS: &[(&[u8], bool)] = &[
+    (b"mysql", false),
+    (b"mysqldump", false),
+    (b"mysqladmin", false),
+    (b"mysqlimport", false),
+    (b"mysqlcheck", false),
+    (b"mysqlsh", false),
+    (b"mariadb", false),
+    (b"mariadb-dump", false),
+    (b"sshpass", true),
+];
+
+/// Whether the line runs one of [`PASSWORD_FLAG_CLIENTS`] before its first ` -p` flag, and if
+/// so whether that client takes the password as a separate word.
+fn client_taking_password(line: &[u8]) -> Option<bool> {
+    let first_flag = memchr::memmem::find(line, b" -p")?;
+    line[..first_flag]
+        .split(|b| b.is_ascii_whitespace() || b"\"'(;&|`/".contains(b))
+        .filter_map(|w| PASSWORD_FLAG_CLIENTS.iter().find(|(c, _)| *c == w))
+        .map(|(_, separate)| *separate)
+        .last()
+}
+
+/// `mysql -u root -p<password> db`, `mysqldump -p'<password>' db`, `sshpass -p '…' ssh host`: the
+/// password given to a client's `-p` flag, on a line that runs one of
+/// [`PASSWORD_FLAG_CLIENTS`] (as a word, so `mysql_config -p` or a path `/usr/bin/mysql` too).
+fn client_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
+    let Some(separate) = client_taking_password(line) else {
+        return;
+    };
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&line[from..], b" -p").map(|i| from + i) {
+        from = at + 3;
+        let mut s = at + 3;
+        match line.get(s) {
+            Some(b' ' | b'\t') if separate => s = skip_blanks(line, s),
+            Some(b) if !b.is_ascii_whitespace() => {}
+            _ => continue,
+        }
+        let Some((value, _, end)) = read_value(line, s, false) else {
+            continue;
+        };
+        // `-p` followed by another flag is a prompt; `-p{pw}` and `-p%s` are templates
+        // (an f-string, `format!`, `%` formatting) that a program fills in.
+        let raw = &line[value.clone()];
+        if raw.is_empty()
+            || raw.starts_with(b"-")
+            || raw.contains(&b'{')
+            || memchr::memmem::find(raw, b"%s").is_some()
+            || memchr::memmem::find(raw, b"%(").is_some()
+        {
+            continue;
+        }
+        if let Some(strength) = literal::judge(KeyClass::Password, raw, true, false) {
+            out.push(Hit {
+                verdict: sample_or(kind, strength, Verdict::Password),
+                span: base + at + 1..base + end,
+                secret: base + value.start..base + value.end,
+            });
+            return;
         }
     }
 }
@@ -1156,9 +1248,9 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         // `redis://:password@host`: a password with no user (Redis, Memcached).
         if colon == 0 && userinfo.len() > 1 && atsign + 1 < authority.len() {
             let pass = s + 1..s + atsign;
-            if let Some(strength) =
-                literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
-            {
+            let strength = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+                .filter(|_| !escapes_nothing(&line[pass.clone()]));
+            if let Some(strength) = strength {
                 out.push(Hit {
                     verdict: sample_or(kind, strength, Verdict::Password),
                     span: base + s..base + end,
@@ -1174,20 +1266,69 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
         if kind.sample && is_user_as_password(&userinfo[..colon], &line[pass.clone()]) {
             continue;
         }
-        if let Some(strength) = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
-        {
-            let verdict = if kind.sample || strength == Strength::Sample {
-                Verdict::Sample
-            } else {
-                Verdict::Password
-            };
+        let strength = literal::judge(KeyClass::Password, &line[pass.clone()], true, false)
+            .filter(|_| !escapes_nothing(&line[pass.clone()]));
+        if let Some(strength) = strength {
             out.push(Hit {
-                verdict,
+                verdict: sample_or(kind, strength, Verdict::Password),
                 span: base + s..base + end,
                 secret: base + pass.start..base + pass.end,
             });
         }
     }
+}
+
+/// A URL's password that is only an escaped character or two (`x%40:%40@host`, the password
+/// `@`): an example of the escape, not a credential.
+fn escapes_nothing(raw: &[u8]) -> bool {
+    raw.contains(&b'%')
+        && percent_decoded(raw)
+            .iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .count()
+            < 2
+}
+
+/// `raw` with its `%XX` escapes decoded.
+fn percent_decoded(raw: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let escaped = (raw[i] == b'%' && i + 2 < raw.len())
+            .then(|| Some((hex(*raw.get(i + 1)?)? * 16 + hex(*raw.get(i + 2)?)?) as u8))
+            .flatten();
+        if let Some(b) = escaped {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// `https://codecov.io/gh/o/r/graph/badge.svg?token=…`: the token parameter of a badge image's
+/// URL, which a project publishes in its README by design (a read-only graph token). `ks` is
+/// where the parameter's name starts.
+fn badge_token(line: &[u8], ks: usize) -> bool {
+    if !ks.checked_sub(1).is_some_and(|k| b"?&".contains(&line[k])) {
+        return false;
+    }
+    let start = line[..ks]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace() || b"\"'()<>[]".contains(b))
+        .map_or(0, |i| i + 1);
+    let url = &line[start..ks];
+    let path = url
+        .split(|b| *b == b'?')
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    path.ends_with(b".svg")
+        || path.ends_with(b".png")
+        || memchr::memmem::find(&path, b"badge").is_some()
 }
 
 #[cfg(test)]
@@ -1427,6 +1568,92 @@ mod tests {
             Verdict::Password,
             "pw4acme",
         );
+    }
+
+    #[test]
+    fn prose_word_lists_options_badges_and_escapes_around_a_key() {
+        for (path, text) in [
+            // `pass` is a keyword of Python, and a comment is prose.
+            ("app.py", "        # Only pass 'kwargs' to our checkers"),
+            (
+                "app.py",
+                "    password 'x'  # py2 print-like, no assignment",
+            ),
+            // A function word after a flag, a list of words.
+            (
+                "myclirc",
+                "# * prompt         # plain trailing --password at the CLI",
+            ),
+            (
+                "myclirc",
+                "password_sources = prompt, literal, file, keyring",
+            ),
+            // An option of another program as the value.
+            ("git.py", "accept_key = \"StrictHostKeyChecking=no\""),
+            // A badge image's read-only token, published in READMEs by design.
+            (
+                "site/index.html",
+                "<img src=\"https://codecov.io/gh/o/r/graph/badge.svg?token=ppEuaNXBW4\">",
+            ),
+            // A URL whose password is one escaped character.
+            (
+                "notes.txt",
+                "url-encoded credentials such as http://x%40:%40@example.com",
+            ),
+        ] {
+            none(path, text);
+        }
+        let escaped = concat!("apples", "%2Foranges");
+        one(
+            "db.txt",
+            &format!("dbtype://username:{escaped}@hostspec/database"),
+            Verdict::Password,
+            escaped,
+        );
+        one(
+            "build.gradle",
+            &format!("    password '{PW}'"),
+            Verdict::Password,
+            PW,
+        );
+        one(
+            "cfg.ini",
+            &format!("password = {PW}, backup"),
+            Verdict::Password,
+            PW,
+        );
+    }
+
+    #[test]
+    fn passwords_given_to_mysql_clients_and_sshpass() {
+        let root = concat!("ro", "ot");
+        for (text, pw) in [
+            (format!("mysql -u root -p{PW} mydb"), PW),
+            (format!("mysqldump -u root -p'{PW}' db > x.sql"), PW),
+            (
+                format!("docker exec db mysql -uroot -p{root} -e 'select 1'"),
+                root,
+            ),
+            (format!("/usr/bin/mysql -h db -P 3306 -p{PW}"), PW),
+            (format!("sshpass -p '{PW}' ssh user@host"), PW),
+            (format!("sshpass -p{PW} ssh user@host"), PW),
+        ] {
+            one("deploy.sh", &text, Verdict::Password, pw);
+        }
+        for text in [
+            // A prompt, then the database; a reference; another program's `-p`.
+            "mysql -u root -p mydb",
+            "mysql -u root -p -h db mydb",
+            "mysql -u root -p\"$MYSQL_PWD\" mydb",
+            "mysql -u root -p${PW} mydb",
+            "subprocess.run(f\"mysql -u root -p{password} mydb\", shell=True)",
+            "os.system('mysqldump -uroot -p%s db' % pw)",
+            "mysql -u root -p$(cat /run/secrets/pw) mydb",
+            "tar -czf x.tgz -pS3cretPw1 dir",
+            "mkdir -p build/mysql",
+        ] {
+            none("deploy.sh", text);
+        }
     }
 
     #[test]

@@ -237,8 +237,15 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
     }
     let named = SELF_NAMING.iter().any(|w| lower.contains(w));
     let typed = placeholder::has_typed_run(value);
+    if is_option_setting(text) {
+        return None;
+    }
     match class {
         KeyClass::Password => {
+            if !quoted && FUNCTION_WORDS.contains(&lower.as_str()) {
+                // `--password at the prompt`, `password: see below`: prose after the key.
+                return None;
+            }
             if is_identifier(text) && quoted && code && text.contains('_') {
                 // `password = "db_password"` in code: the name of a setting, not its value.
                 return None;
@@ -278,6 +285,37 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
             })
         }
     }
+}
+
+/// `CHANGES.rst`, `changelog.yaml`, `NEWS`, `HISTORY.md`: a project's changelog (not
+/// `history.py`).
+fn is_changelog(name: &str) -> bool {
+    let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+    ["changelog", "changes", "news", "history"].contains(&stem)
+        && ["", "md", "rst", "txt", "yaml", "yml", "adoc"].contains(&ext)
+}
+
+/// English function words: unquoted after a password key they are the prose around it.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "at", "to", "of", "in", "on", "for", "from", "with", "by", "as", "is", "are",
+    "was", "be", "and", "or", "if", "when", "then", "this", "that", "it", "see", "below", "above",
+    "will", "can", "may", "must", "should", "flag", "option", "argument", "prompt",
+];
+
+/// `StrictHostKeyChecking=no`, `IdentitiesOnly=yes`: an option of some program and its short
+/// value, written as one word (ssh's `-o`, a driver's settings), not a credential.
+fn is_option_setting(text: &str) -> bool {
+    let Some((name, value)) = text.split_once('=') else {
+        return false;
+    };
+    let capitals = name.bytes().filter(u8::is_ascii_uppercase).count();
+    name.len() >= 6
+        && name.as_bytes()[0].is_ascii_alphabetic()
+        && name.bytes().all(|b| b.is_ascii_alphabetic())
+        && (capitals >= 2 && capitals * 3 <= name.len() || name.contains('_'))
+        && !value.is_empty()
+        && value.len() <= 8
+        && value.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 /// Words that make a quoted value with blanks prose or a stand-in rather than a passphrase.
@@ -716,7 +754,11 @@ pub fn is_sample_path(path: &str) -> bool {
         "doc",
         "samples",
     ];
-    parts.iter().any(|p| DIRS.contains(p))
+    parts.iter().any(|p| DIRS.contains(p) || *p == "changelogs")
+        // A package's metadata carries its README as the long description.
+        || name == "pkg-info"
+        || name == "metadata" && parts.last().is_some_and(|p| p.ends_with(".dist-info"))
+        || is_changelog(name)
         || name.starts_with("test_")
         || name == "conftest.py"
         || [
@@ -920,7 +962,16 @@ mod tests {
         assert!(is_sample_path("src/app/login_test.go"));
         assert!(is_sample_path("docs/setup.md"));
         assert!(is_sample_path(".env.example"));
+        // A package's metadata (its README as the long description) and changelogs.
+        assert!(is_sample_path("PKG-INFO"));
+        assert!(is_sample_path("src/pkg.egg-info/PKG-INFO"));
+        assert!(is_sample_path("pkg-1.0.dist-info/METADATA"));
+        assert!(is_sample_path("changelogs/changelog.yaml"));
+        assert!(is_sample_path("CHANGES.rst"));
+        assert!(is_sample_path("HISTORY.txt"));
         assert!(!is_sample_path("app/settings.py"));
         assert!(!is_sample_path(".env"));
+        assert!(!is_sample_path("METADATA"));
+        assert!(!is_sample_path("app/history.py"));
     }
 }
