@@ -61,6 +61,9 @@ pub enum Special {
 pub struct FileKind {
     /// Source code: an unquoted right-hand side is an expression, not a literal.
     pub code: bool,
+    /// A CI pipeline's configuration (`.github/workflows/`, `.gitlab-ci.yml`, ...), where a
+    /// service container's default password is a sample.
+    pub ci: bool,
     /// Python source, where a name followed by a blank and a string is no statement (`pass`
     /// is a keyword, and `# only pass 'kwargs'` a comment).
     pub python: bool,
@@ -92,6 +95,7 @@ impl FileKind {
         FileKind {
             code: CODE.contains(&ext.as_str()),
             python: matches!(ext.as_str(), "py" | "pyi" | "pyw"),
+            ci: is_ci_config(path),
             sample: literal::is_sample_path(path),
             special: if name == ".netrc" || name == "_netrc" {
                 Special::Netrc
@@ -109,6 +113,28 @@ impl FileKind {
             netrc_above: false,
         }
     }
+}
+
+/// A CI pipeline's configuration file: GitHub Actions workflows, GitLab CI, CircleCI, Travis,
+/// Azure Pipelines, Bitbucket Pipelines, Drone, Woodpecker, Buildkite.
+fn is_ci_config(path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    let name = path.rsplit('/').next().unwrap_or(&path);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    yaml && (path.contains(".github/workflows/")
+        || path.contains(".circleci/")
+        || path.contains(".buildkite/")
+        || path.contains(".woodpecker/")
+        || [
+            ".gitlab-ci",
+            ".travis",
+            "azure-pipelines",
+            "bitbucket-pipelines",
+            ".drone",
+            ".woodpecker",
+        ]
+        .iter()
+        .any(|stem| name.split('.').count() >= 2 && name.starts_with(stem)))
 }
 
 /// Lines longer than this are minified code or data: not read.
@@ -683,7 +709,13 @@ fn assignment(
         return None;
     }
     let strength = literal::judge(class, raw, quoted, code)?;
-    let verdict = verdict(kind, strength, class);
+    // `MYSQL_ROOT_PASSWORD: root` for a CI job's service container: a throwaway database with
+    // the image's default password, not a credential of anything that outlives the job.
+    let verdict = if kind.ci && class == KeyClass::Password && literal::is_service_default(raw) {
+        Verdict::Sample
+    } else {
+        verdict(kind, strength, class)
+    };
     out.push(Hit {
         verdict,
         span: base + ks..base + value.end,
@@ -1622,6 +1654,18 @@ mod tests {
             Verdict::Password,
             PW,
         );
+    }
+
+    #[test]
+    fn default_passwords_of_ci_service_containers_are_samples() {
+        for path in [".github/workflows/ci.yml", ".gitlab-ci.yml", ".circleci/config.yml"] {
+            one(path, "      MYSQL_ROOT_PASSWORD: rootpw", Verdict::Sample, "rootpw");
+            one(path, "      POSTGRES_PASSWORD: postgres", Verdict::Sample, "postgres");
+            one(path, &format!("      DEPLOY_PASSWORD: {PW}"), Verdict::Password, PW);
+        }
+        one("compose.yaml", "      POSTGRES_PASSWORD: postgres", Verdict::Password, "postgres");
+        assert!(!is_ci_config(".github/workflows/README.md"));
+        assert!(!is_ci_config("deploy/travis.yml"));
     }
 
     #[test]

@@ -295,6 +295,55 @@ fn is_changelog(name: &str) -> bool {
         && ["", "md", "rst", "txt", "yaml", "yml", "adoc"].contains(&ext)
 }
 
+/// Default passwords of database and broker images and of CI services (`root` for MySQL,
+/// `postgres`, `guest` for RabbitMQ), and the names people give such throwaway instances.
+const SERVICE_DEFAULTS: &[&str] = &[
+    "root",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "rabbitmq",
+    "guest",
+    "admin",
+    "test",
+    "tests",
+    "testing",
+    "testpass",
+    "testpassword",
+    "ci",
+    "travis",
+    "circleci",
+    "github",
+    "gitlab",
+    "user",
+    "dev",
+    "development",
+    "local",
+    "docker",
+];
+
+/// Whether `value` is a service image's default password or a throwaway instance's name
+/// (case-insensitive), as CI jobs give their service containers, also with `my` before it or
+/// a password word or a run of digits after it (`rootpw`, `mypass`, `postgres123`).
+#[must_use]
+pub fn is_service_default(value: &[u8]) -> bool {
+    let Ok(v) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let v = v.to_ascii_lowercase();
+    let v = v.strip_prefix("my").unwrap_or(&v);
+    let stem = [
+        "password", "passwd", "pass", "pwd", "pw", "12345", "1234", "123",
+    ]
+    .iter()
+    .find_map(|s| v.strip_suffix(s));
+    SERVICE_DEFAULTS.contains(&stem.unwrap_or(v)) || stem == Some("")
+}
+
 /// English function words: unquoted after a password key they are the prose around it.
 const FUNCTION_WORDS: &[&str] = &[
     "a", "an", "the", "at", "to", "of", "in", "on", "for", "from", "with", "by", "as", "is", "are",
@@ -954,6 +1003,24 @@ mod tests {
         assert!(is_identifier(
             "django.contrib.auth.hashers.PBKDF2PasswordHasher"
         ));
+    }
+
+    #[test]
+    fn default_passwords_of_service_containers() {
+        for v in [
+            "root",
+            "Postgres",
+            "rootpw",
+            "mypass",
+            "testpass",
+            "postgres123",
+            "guest",
+        ] {
+            assert!(is_service_default(v.as_bytes()), "{v}");
+        }
+        for v in ["Zq9vLm2pX7wR", "rootkit", "s3cr3t", "hunter2", "my", ""] {
+            assert!(!is_service_default(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]
