@@ -58,6 +58,7 @@ pub enum Special {
 
 /// What the detector needs to know about the file a line is in.
 #[derive(Clone, Copy, Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent facts about one path
 pub struct FileKind {
     /// Source code: an unquoted right-hand side is an expression, not a literal.
     pub code: bool,
@@ -115,12 +116,14 @@ impl FileKind {
     }
 }
 
-/// A CI pipeline's configuration file: GitHub Actions workflows, GitLab CI, CircleCI, Travis,
+/// A CI pipeline's configuration file: GitHub Actions workflows, GitLab CI, `CircleCI`, Travis,
 /// Azure Pipelines, Bitbucket Pipelines, Drone, Woodpecker, Buildkite.
 fn is_ci_config(path: &str) -> bool {
     let path = path.replace('\\', "/");
     let name = path.rsplit('/').next().unwrap_or(&path);
-    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let yaml = name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ext.eq_ignore_ascii_case("yml") || ext.eq_ignore_ascii_case("yaml")
+    });
     yaml && (path.contains(".github/workflows/")
         || path.contains(".circleci/")
         || path.contains(".buildkite/")
@@ -1140,7 +1143,7 @@ fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hi
     }
 }
 
-/// Command-line clients whose `-p` takes the password attached (`mysql -p<password>`: MySQL's
+/// Command-line clients whose `-p` takes the password attached (`mysql -p<password>`: `MySQL`'s
 /// clients read `-p value` as a prompt and a database name), and whether a separate value
 /// counts too (`sshpass -p 'x' ssh host`).
 const PASSWORD_FLAG_CLIENTS: &[(&[u8], bool)] = &[
@@ -1161,9 +1164,9 @@ fn client_taking_password(line: &[u8]) -> Option<bool> {
     let first_flag = memchr::memmem::find(line, b" -p")?;
     line[..first_flag]
         .split(|b| b.is_ascii_whitespace() || b"\"'(;&|`/".contains(b))
-        .filter_map(|w| PASSWORD_FLAG_CLIENTS.iter().find(|(c, _)| *c == w))
+        .rev()
+        .find_map(|w| PASSWORD_FLAG_CLIENTS.iter().find(|(c, _)| *c == w))
         .map(|(_, separate)| *separate)
-        .last()
 }
 
 /// `mysql -u root -p<password> db`, `mysqldump -p'<password>' db`, `sshpass -p '…' ssh host`: the
@@ -1658,12 +1661,36 @@ mod tests {
 
     #[test]
     fn default_passwords_of_ci_service_containers_are_samples() {
-        for path in [".github/workflows/ci.yml", ".gitlab-ci.yml", ".circleci/config.yml"] {
-            one(path, "      MYSQL_ROOT_PASSWORD: rootpw", Verdict::Sample, "rootpw");
-            one(path, "      POSTGRES_PASSWORD: postgres", Verdict::Sample, "postgres");
-            one(path, &format!("      DEPLOY_PASSWORD: {PW}"), Verdict::Password, PW);
+        for path in [
+            ".github/workflows/ci.yml",
+            ".gitlab-ci.yml",
+            ".circleci/config.yml",
+        ] {
+            one(
+                path,
+                "      MYSQL_ROOT_PASSWORD: rootpw",
+                Verdict::Sample,
+                "rootpw",
+            );
+            one(
+                path,
+                "      POSTGRES_PASSWORD: postgres",
+                Verdict::Sample,
+                "postgres",
+            );
+            one(
+                path,
+                &format!("      DEPLOY_PASSWORD: {PW}"),
+                Verdict::Password,
+                PW,
+            );
         }
-        one("compose.yaml", "      POSTGRES_PASSWORD: postgres", Verdict::Password, "postgres");
+        one(
+            "compose.yaml",
+            "      POSTGRES_PASSWORD: postgres",
+            Verdict::Password,
+            "postgres",
+        );
         assert!(!is_ci_config(".github/workflows/README.md"));
         assert!(!is_ci_config("deploy/travis.yml"));
     }

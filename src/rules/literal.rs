@@ -295,8 +295,8 @@ fn is_changelog(name: &str) -> bool {
         && ["", "md", "rst", "txt", "yaml", "yml", "adoc"].contains(&ext)
 }
 
-/// Default passwords of database and broker images and of CI services (`root` for MySQL,
-/// `postgres`, `guest` for RabbitMQ), and the names people give such throwaway instances.
+/// Default passwords of database and broker images and of CI services (`root` for `MySQL`,
+/// `postgres`, `guest` for `RabbitMQ`), and the names people give such throwaway instances.
 const SERVICE_DEFAULTS: &[&str] = &[
     "root",
     "postgres",
