@@ -1313,6 +1313,22 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
     }
 }
 
+/// How the generic detector judges `password`, a URL's password that another pattern (a
+/// database URL, `url-basic-auth`) captured in a file of `kind`: `None` when it is no
+/// credential (a stand-in, a reference, a template such as `{pw}` or `%(pw)s`, an escaped
+/// character), else whether it is a sample (tests, docs, a hand-typed value).
+#[must_use]
+pub fn url_password(kind: FileKind, password: &[u8]) -> Option<bool> {
+    if password.contains(&b'{') || memchr::memmem::find(password, b"%(").is_some() {
+        return None;
+    }
+    if escapes_nothing(password) {
+        return None;
+    }
+    let strength = literal::judge(KeyClass::Password, password, true, false)?;
+    Some(kind.sample || strength == Strength::Sample)
+}
+
 /// A URL's password that is only an escaped character or two (`x%40:%40@host`, the password
 /// `@`): an example of the escape, not a credential.
 fn escapes_nothing(raw: &[u8]) -> bool {

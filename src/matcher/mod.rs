@@ -449,6 +449,7 @@ impl Matcher {
         }
         windows.sort_unstable();
         let code = CodeView::new(path, bytes);
+        let file_kind = assignment::FileKind::of(path);
         let mut matches = self.find_files(path, bytes, &mut errors);
         let mut detector_windows: Vec<Range<usize>> = Vec::new();
         let mut i = 0;
@@ -516,11 +517,19 @@ impl Matcher {
                     continue;
                 }
                 let value = secret.as_bytes();
-                let sample = match judge(pattern, value, self.today) {
+                let mut sample = match judge(pattern, value, self.today) {
                     Judged::Pass => false,
                     Judged::Sample => true,
                     Judged::Drop => continue,
                 };
+                // A URL's password is judged as the generic detector judges one: templates and
+                // stand-ins are dropped, and in tests and docs it is a sample.
+                if pattern.spec.tags.iter().any(|t| t == "url-password") {
+                    match assignment::url_password(file_kind, value) {
+                        None => continue,
+                        Some(s) => sample |= s,
+                    }
+                }
                 let flow = caps
                     .name("flow")
                     .map(|f| start + f.start()..start + f.end());
@@ -562,7 +571,32 @@ impl Matcher {
         matches.sort_by_key(|m| (m.secret.start, m.pattern));
         matches.dedup();
         self.drop_generic_overlaps(&mut matches);
+        self.drop_files_named_by_content(&mut matches);
         (matches, errors)
+    }
+
+    /// A file pattern tagged `named-by-content` (a `.pem` holding a private key) yields to a
+    /// blocking secret found in the file's content (the key itself): one key is one finding.
+    /// It stays when the content match is a sample (a truncated or made-up key body), so that
+    /// such a file still blocks.
+    fn drop_files_named_by_content(&self, matches: &mut Vec<Match>) {
+        let named = |m: &Match| {
+            m.span.is_empty()
+                && self.patterns[m.pattern]
+                    .spec
+                    .tags
+                    .iter()
+                    .any(|t| t == "named-by-content")
+        };
+        if !matches.iter().any(named) {
+            return;
+        }
+        let covered = matches.iter().any(|m| {
+            !m.span.is_empty() && !m.sample && self.patterns[m.pattern].spec.kind == Kind::Secret
+        });
+        if covered {
+            matches.retain(|m| !named(m));
+        }
     }
 
     /// Runs the assignment detector once over the lines its patterns' keywords selected, and
@@ -1691,6 +1725,59 @@ patterns:
             b"-----BEGIN RSA PRIVATE KEY-----\nPaste the contents of your private key file here\n-----END RSA PRIVATE KEY-----\n",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_key_file_is_one_finding_when_the_key_in_it_blocks() {
+        let mut patterns = parse_file("k.yaml", include_str!("../../patterns/private-key.yaml"))
+            .expect("shipped patterns parse");
+        patterns.extend(
+            parse_file("f.yaml", include_str!("../../patterns/files.yaml"))
+                .expect("shipped patterns parse"),
+        );
+        let m = Matcher::new(patterns).expect("shipped patterns build");
+        let name = |found: &[Match]| {
+            found
+                .iter()
+                .map(|f| (m.patterns[f.pattern].spec.id.clone(), f.sample))
+                .collect::<Vec<_>>()
+        };
+        let key = include_str!("../../tests/fixtures/secrets/true/deploy_key");
+        let (found, _) = m.find("certs/server.key", key.as_bytes());
+        assert_eq!(name(&found), [("private-key".to_string(), false)]);
+        // A made-up body is a sample of `private-key`: the file still blocks.
+        let body = concat!("Qm9vZ3R2Zk1hY2hpbmVLZXlCb2R5VGhhdElzVG9v", "U2hvcnQ=");
+        let text = format!("-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----\n");
+        let (found, _) = m.find("certs/server.key", text.as_bytes());
+        let mut ids = name(&found);
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                ("private-key".to_string(), true),
+                ("private-key-file".to_string(), false)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_url_password_is_judged_as_the_generic_detector_judges_one() {
+        let m = matcher(include_str!("../../patterns/url-credentials.yaml"));
+        let pw = concat!("qh9zst6rD", "fGb-kGQ");
+        let url = format!("FTP = \"ftp://backup:{pw}@ftp.acme.dev/\"\n");
+        let (found, _) = m.find("deploy/settings.py", url.as_bytes());
+        assert_eq!(found.len(), 1);
+        assert!(!found[0].sample);
+        // In tests and docs a sample; a template or one escaped character is no password.
+        let (found, _) = m.find("tests/test_ftp.py", url.as_bytes());
+        assert!(found.len() == 1 && found[0].sample, "{found:?}");
+        for text in [
+            "st = FTPFeedStorage(f\"ftp://foo:{password}@example.com/some_path\")\n",
+            "see http://x%40:%40@example.com for the escapes\n",
+        ] {
+            let (found, _) = m.find("deploy/settings.py", text.as_bytes());
+            assert!(found.is_empty(), "{text}: {found:?}");
+        }
     }
 
     #[test]

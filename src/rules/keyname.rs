@@ -81,6 +81,7 @@ const META_LAST: &[&str] = &[
     "format",
     "template",
     "header",
+    "magic",
     "headers",
     "param",
     "params",

@@ -801,6 +801,10 @@ pub fn is_sample_path(path: &str) -> bool {
         "example",
         "docs",
         "doc",
+        "docs_src",
+        "documentation",
+        "tutorial",
+        "tutorials",
         "samples",
     ];
     parts.iter().any(|p| DIRS.contains(p) || *p == "changelogs")
