@@ -134,6 +134,7 @@ const SELF_NAMING: &[&str] = &[
     "invalid",
     "wrong",
     "foobar",
+    "sensitive",
 ];
 
 /// Prefixes of references to where a secret really lives.
@@ -849,9 +850,13 @@ mod tests {
             "Zq!9#vLm2@pX7&wR4tB",
             "postgres",
             "s3cr3t-V4lue",
+            // Leetspeak is how people make a weak password look strong, not a stand-in.
+            "P@ssw0rd",
         ] {
             assert_eq!(j(KeyClass::Password, v), Some(Strength::Credential), "{v}");
         }
+        // A value that says what it stands for is a sample (pydantic's `SecretStr` docs).
+        assert_eq!(j(KeyClass::Password, "IAmSensitive"), Some(Strength::Sample));
     }
 
     #[test]
