@@ -856,7 +856,10 @@ mod tests {
             assert_eq!(j(KeyClass::Password, v), Some(Strength::Credential), "{v}");
         }
         // A value that says what it stands for is a sample (pydantic's `SecretStr` docs).
-        assert_eq!(j(KeyClass::Password, "IAmSensitive"), Some(Strength::Sample));
+        assert_eq!(
+            j(KeyClass::Password, "IAmSensitive"),
+            Some(Strength::Sample)
+        );
     }
 
     #[test]
