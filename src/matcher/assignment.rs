@@ -116,6 +116,33 @@ impl FileKind {
     }
 }
 
+/// Whether the line's head up to the end of its key, `head`, names a database, broker or test
+/// service (`MYSQL_ROOT_PASSWORD`, `POSTGRES_PASSWORD`, `PYTEST_PASSWORD`, `root-password` of a
+/// setup-mysql step, `mysqladmin ... --password=`): there a default password is the service
+/// container's, not a deployment's (`PYPI_PASSWORD` is not).
+fn names_a_service(head: &[u8]) -> bool {
+    let lower = head.to_ascii_lowercase();
+    [
+        &b"mysql"[..],
+        b"mariadb",
+        b"postgres",
+        b"pgpassword",
+        b"db_",
+        b"database",
+        b"rabbitmq",
+        b"amqp",
+        b"redis",
+        b"mongo",
+        b"mssql",
+        b"sa_password",
+        b"oracle",
+        b"test",
+        b"root",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(&lower, w).is_some())
+}
+
 /// A CI pipeline's configuration file: GitHub Actions workflows, GitLab CI, `CircleCI`, Travis,
 /// Azure Pipelines, Bitbucket Pipelines, Drone, Woodpecker, Buildkite.
 fn is_ci_config(path: &str) -> bool {
@@ -230,7 +257,7 @@ pub fn scan_line(kind: FileKind, before: &[u8], line: &[u8], base: usize, out: &
                 let assigns = line.get(sep) == Some(&b'=') && line.get(sep + 1) != Some(&b'=');
                 if assigns || closed && line.get(sep) == Some(&b':') {
                     let at = (ks, skip_blanks(line, sep + 1));
-                    if let Some(end) = sequence(kind, line, at, base, out) {
+                    if let Some(end) = sequence(kind, line, at, None, base, out) {
                         i = end;
                         quote = None;
                     }
@@ -648,7 +675,7 @@ fn assignment(
     // `API_KEYS = ['…', '…']`, `SECRETS = ('…', '…')`, `SECRET = '…', '…'`: a literal tuple,
     // list or set of strings bound to a secret name.
     if kind.code && !in_code_string && matches!(sep, b"=" | b":") {
-        if let Some(end) = sequence(kind, line, (ks, j), base, out) {
+        if let Some(end) = sequence(kind, line, (ks, j), Some(class), base, out) {
             return Some(end);
         }
     }
@@ -687,11 +714,12 @@ fn assignment(
     if !quoted && !kind.code && line.get(end) == Some(&b',') && line.get(end + 1) == Some(&b' ') {
         let word =
             |w: &[u8]| !w.is_empty() && w.iter().all(|b| b.is_ascii_lowercase() || *b == b'_');
-        let next = line[end + 2..]
-            .split(|b| b" ,".contains(b))
-            .next()
-            .unwrap_or_default();
-        if word(raw) && word(next) {
+        // Three words or more: `password = hunterprod, backup` may be a password and a note.
+        let mut rest = line[end + 1..]
+            .split(|b| *b == b',')
+            .map(<[u8]>::trim_ascii);
+        let (second, third) = (rest.next().unwrap_or_default(), rest.next());
+        if word(raw) && word(second) && third.is_some_and(word) {
             return None;
         }
     }
@@ -714,7 +742,11 @@ fn assignment(
     let strength = literal::judge(class, raw, quoted, code)?;
     // `MYSQL_ROOT_PASSWORD: root` for a CI job's service container: a throwaway database with
     // the image's default password, not a credential of anything that outlives the job.
-    let verdict = if kind.ci && class == KeyClass::Password && literal::is_service_default(raw) {
+    let verdict = if kind.ci
+        && class == KeyClass::Password
+        && names_a_service(&line[..ke])
+        && literal::is_service_default(raw)
+    {
         Verdict::Sample
     } else {
         verdict(kind, strength, class)
@@ -818,6 +850,7 @@ fn sequence(
     kind: FileKind,
     line: &[u8],
     (ks, mut j): (usize, usize),
+    class: Option<KeyClass>,
     base: usize,
     out: &mut Vec<Hit>,
 ) -> Option<usize> {
@@ -859,11 +892,20 @@ fn sequence(
         return None;
     }
     let before = out.len();
-    for value in items {
+    for (i, value) in items.into_iter().enumerate() {
         let raw = &line[value.clone()];
-        if literal::judge(KeyClass::Key, raw, true, true) == Some(Strength::Credential) {
+        // Without brackets the first item is the value the single-literal form reads
+        // (`PASSWORD = 'x', 'y'`): judged under the key's own class, as that form judges it.
+        let first = i == 0 && close.is_none();
+        let judged = match class.filter(|_| first) {
+            Some(class) => literal::judge(class, raw, true, true).map(|s| (s, class)),
+            None => literal::judge(KeyClass::Key, raw, true, true)
+                .filter(|s| *s == Strength::Credential)
+                .map(|s| (s, KeyClass::Secret)),
+        };
+        if let Some((strength, class)) = judged {
             out.push(Hit {
-                verdict: verdict(kind, Strength::Credential, KeyClass::Secret),
+                verdict: verdict(kind, strength, class),
                 span: base + ks..base + value.end,
                 secret: base + value.start..base + value.end,
             });
@@ -1079,10 +1121,11 @@ fn decoded_user_password(
 /// `curl -u user:password`, `--user user:password`, `--user=user:password`, and
 /// `-u user -p password` (psexec, mysql).
 fn user_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
-    // MySQL's clients prompt on `-p` and take the next word as the database.
-    let prompts = client_taking_password(line).is_some_and(|separate| !separate);
-    if !prompts && memchr::memmem::find(line, b" -u ").is_some() {
-        if let Some(at) = memchr::memmem::find(line, b" -p ") {
+    if memchr::memmem::find(line, b" -u ").is_some() {
+        // MySQL's clients prompt on `-p` and take the next word as the database.
+        let flag = memchr::memmem::find(line, b" -p ");
+        let prompts = flag.is_some_and(|at| client_owning(line, at + 1) == Some(false));
+        if let Some(at) = flag.filter(|_| !prompts) {
             let s = skip_blanks(line, at + 4);
             let e = s + line[s..]
                 .iter()
@@ -1158,27 +1201,80 @@ const PASSWORD_FLAG_CLIENTS: &[(&[u8], bool)] = &[
     (b"sshpass", true),
 ];
 
-/// Whether the line runs one of [`PASSWORD_FLAG_CLIENTS`] before its first ` -p` flag, and if
-/// so whether that client takes the password as a separate word.
-fn client_taking_password(line: &[u8]) -> Option<bool> {
-    let first_flag = memchr::memmem::find(line, b" -p")?;
-    line[..first_flag]
-        .split(|b| b.is_ascii_whitespace() || b"\"'(;&|`/".contains(b))
-        .rev()
-        .find_map(|w| PASSWORD_FLAG_CLIENTS.iter().find(|(c, _)| *c == w))
-        .map(|(_, separate)| *separate)
+/// Flags of the `MySQL` clients that take their value as the next word.
+const MYSQL_VALUE_FLAGS: &[&[u8]] = &[
+    b"-u",
+    b"-h",
+    b"-P",
+    b"-D",
+    b"-S",
+    b"-e",
+    b"--user",
+    b"--host",
+    b"--port",
+    b"--database",
+    b"--socket",
+    b"--execute",
+];
+
+/// Flags of `sshpass` that take their value as the next word (`-e` takes none).
+const SSHPASS_VALUE_FLAGS: &[&[u8]] = &[b"-f", b"-d", b"-P"];
+
+/// Whether the `-p` flag starting at `line[at]` belongs to one of [`PASSWORD_FLAG_CLIENTS`],
+/// and if so whether that client takes the password as a separate word. The flag belongs to
+/// the client when only flags and their values stand between them: in
+/// `docker exec db mysql -u root -pX` it does; in `docker run --name mysql -p3306:3306`
+/// (a flag's value, not a command), `mysql_backup -u a -p x` or `sshpass -f f ssh -p 2222`
+/// (another command in between) it does not.
+fn client_owning(line: &[u8], at: usize) -> Option<bool> {
+    let words: Vec<&[u8]> = line[..at]
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let command = |i: usize| {
+        let w: &[u8] = words[i];
+        let w = w.trim_ascii_start();
+        let w = w
+            .iter()
+            .position(|b| !b"\"'(`;&|".contains(b))
+            .map_or(&b""[..], |k| &w[k..]);
+        let name = w.rsplit(|b| *b == b'/').next().unwrap_or(w);
+        let previous_is_flag = i > 0 && words[i - 1].starts_with(b"-");
+        (!previous_is_flag)
+            .then(|| PASSWORD_FLAG_CLIENTS.iter().find(|(c, _)| *c == name))
+            .flatten()
+    };
+    let c = (0..words.len()).rev().find(|&i| command(i).is_some())?;
+    let separate = command(c)?.1;
+    let mut j = c + 1;
+    while j < words.len() {
+        if !words[j].starts_with(b"-") {
+            return None;
+        }
+        let takes_value = if separate {
+            SSHPASS_VALUE_FLAGS
+        } else {
+            MYSQL_VALUE_FLAGS
+        };
+        j += if takes_value.contains(&words[j]) {
+            2
+        } else {
+            1
+        };
+    }
+    (j == words.len()).then_some(separate)
 }
 
 /// `mysql -u root -p<password> db`, `mysqldump -p'<password>' db`, `sshpass -p '…' ssh host`: the
 /// password given to a client's `-p` flag, on a line that runs one of
 /// [`PASSWORD_FLAG_CLIENTS`] (as a word, so `mysql_config -p` or a path `/usr/bin/mysql` too).
 fn client_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>) {
-    let Some(separate) = client_taking_password(line) else {
-        return;
-    };
     let mut from = 0;
     while let Some(at) = memchr::memmem::find(&line[from..], b" -p").map(|i| from + i) {
         from = at + 3;
+        let Some(separate) = client_owning(line, at + 1) else {
+            continue;
+        };
         let mut s = at + 3;
         match line.get(s) {
             Some(b' ' | b'\t') if separate => s = skip_blanks(line, s),
@@ -1314,19 +1410,27 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
 }
 
 /// How the generic detector judges `password`, a URL's password that another pattern (a
-/// database URL, `url-basic-auth`) captured in a file of `kind`: `None` when it is no
-/// credential (a stand-in, a reference, a template such as `{pw}` or `%(pw)s`, an escaped
-/// character), else whether it is a sample (tests, docs, a hand-typed value).
+/// database URL, `url-basic-auth`) captured in a file of `kind` and whose validator kept:
+/// `None` when it is no credential (a template such as `{pw}`, `{{ pw }}`, `${PW}` or
+/// `%(pw)s`, an escaped character), else whether it is a sample (tests, docs, a hand-typed
+/// value).
 #[must_use]
 pub fn url_password(kind: FileKind, password: &[u8]) -> Option<bool> {
-    if password.contains(&b'{') || memchr::memmem::find(password, b"%(").is_some() {
+    let whole_template = password.starts_with(b"{") && password.ends_with(b"}");
+    if whole_template
+        || memchr::memmem::find(password, b"{{").is_some()
+        || memchr::memmem::find(password, b"${").is_some()
+        || memchr::memmem::find(password, b"%(").is_some()
+    {
         return None;
     }
     if escapes_nothing(password) {
         return None;
     }
-    let strength = literal::judge(KeyClass::Password, password, true, false)?;
-    Some(kind.sample || strength == Strength::Sample)
+    // Stand-ins were dropped by the pattern's own validator; the value model only says
+    // whether what is left was typed by hand or spells out what it is.
+    let typed = literal::judge(KeyClass::Password, password, true, false) == Some(Strength::Sample);
+    Some(kind.sample || typed)
 }
 
 /// A URL's password that is only an escaped character or two (`x%40:%40@host`, the password
@@ -1360,8 +1464,8 @@ fn percent_decoded(raw: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `https://codecov.io/gh/o/r/graph/badge.svg?token=…`: the token parameter of a badge image's
-/// URL, which a project publishes in its README by design (a read-only graph token). `ks` is
+/// `https://codecov.io/gh/o/r/graph/badge.svg?token=…`: the `token` parameter of a badge
+/// image's URL (a path with `badge` in it, ending in `.svg` or `.png`), which a project publishes in its README by design (a read-only graph token). `ks` is
 /// where the parameter's name starts.
 fn badge_token(line: &[u8], ks: usize) -> bool {
     if !ks.checked_sub(1).is_some_and(|k| b"?&".contains(&line[k])) {
@@ -1377,9 +1481,8 @@ fn badge_token(line: &[u8], ks: usize) -> bool {
         .next()
         .unwrap_or(url)
         .to_ascii_lowercase();
-    path.ends_with(b".svg")
-        || path.ends_with(b".png")
-        || memchr::memmem::find(&path, b"badge").is_some()
+    let image = path.ends_with(b".svg") || path.ends_with(b".png");
+    line[ks..].starts_with(b"token=") && image && memchr::memmem::find(&path, b"badge").is_some()
 }
 
 #[cfg(test)]
@@ -1709,6 +1812,68 @@ mod tests {
         );
         assert!(!is_ci_config(".github/workflows/README.md"));
         assert!(!is_ci_config("deploy/travis.yml"));
+    }
+
+    #[test]
+    fn a_client_owns_only_the_flags_that_follow_it() {
+        // Regressions found in review: the word `mysql` anywhere before ` -p` turned the
+        // `-u X -p Y` reading off, and `ssh -p PORT` after sshpass, or docker's `-p3306:3306`
+        // near a `mysql` word, were read as passwords.
+        for text in [
+            format!("docker exec mysql backup-tool -u admin -p {PW}"),
+            format!("cd /opt/mysql && ./tool -u admin -p {PW}"),
+            format!("mkdir -p x && mysqldump -uroot -p{PW} db"),
+        ] {
+            one("deploy.sh", &text, Verdict::Password, PW);
+        }
+        for text in [
+            "sshpass -p \"$PW\" ssh -p 2222 user@host",
+            "sshpass -f ~/.pw ssh -p 2222 user@host",
+            "sshpass -e ssh -p 22022 deploy@host",
+            "sshpass -p \"$PASS\" rsync -e \"ssh -p 2222\" a b",
+            "docker run --name mysql -p3306:3306 -e MYSQL_ROOT_PASSWORD=\"$PW\" mysql:8",
+        ] {
+            none("deploy.sh", text);
+        }
+    }
+
+    #[test]
+    fn exclusions_stay_narrow() {
+        // A CI file's default passwords are samples only under a service's key.
+        one(
+            ".github/workflows/ci.yml",
+            "      PYPI_PASSWORD: admin123",
+            Verdict::Password,
+            "admin123",
+        );
+        // A badge is an image with `badge` in its path, and only its `token` parameter.
+        one(
+            "run.sh",
+            &format!("curl \"https://api.example.com/v1/badges/create?token={TOKEN}\""),
+            Verdict::Secret,
+            TOKEN,
+        );
+        // Two words are a password and a note; a password may look like an option.
+        one(
+            "cfg.ini",
+            "password = hunterprod, backup",
+            Verdict::Password,
+            "hunterprod",
+        );
+        one(
+            "settings.py",
+            "DB_PASSWORD = 'HunterProd=Xy12'",
+            Verdict::Password,
+            "HunterProd=Xy12",
+        );
+        // A bare tuple's first item under a password name is judged as a password.
+        assert_eq!(
+            found("settings.py", &format!("PASSWORD = '{PW}', '{TOKEN}'")),
+            [
+                (Verdict::Password, PW.to_string()),
+                (Verdict::Secret, TOKEN.to_string())
+            ]
+        );
     }
 
     #[test]

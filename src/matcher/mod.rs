@@ -576,7 +576,8 @@ impl Matcher {
     }
 
     /// A file pattern tagged `named-by-content` (a `.pem` holding a private key) yields to a
-    /// blocking secret found in the file's content (the key itself): one key is one finding.
+    /// blocking `private-key*` match in the file's content (the key itself): one key is one
+    /// finding.
     /// It stays when the content match is a sample (a truncated or made-up key body), so that
     /// such a file still blocks.
     fn drop_files_named_by_content(&self, matches: &mut Vec<Match>) {
@@ -591,8 +592,12 @@ impl Matcher {
         if !matches.iter().any(named) {
             return;
         }
+        // Only the key itself covers the file: an unrelated secret on another line could be
+        // allowed by a comment, which would then leave the key file unreported.
         let covered = matches.iter().any(|m| {
-            !m.span.is_empty() && !m.sample && self.patterns[m.pattern].spec.kind == Kind::Secret
+            !m.span.is_empty()
+                && !m.sample
+                && self.patterns[m.pattern].spec.id.starts_with("private-key")
         });
         if covered {
             matches.retain(|m| !named(m));
@@ -1771,6 +1776,10 @@ patterns:
         // In tests and docs a sample; a template or one escaped character is no password.
         let (found, _) = m.find("tests/test_ftp.py", url.as_bytes());
         assert!(found.len() == 1 && found[0].sample, "{found:?}");
+        // A brace inside a password is a character of it, not a template.
+        let braced = format!("FTP = \"ftp://backup:Pa{{ss}}{pw}@ftp.acme.dev/\"\n");
+        let (found, _) = m.find("deploy/settings.py", braced.as_bytes());
+        assert!(found.len() == 1 && !found[0].sample, "{found:?}");
         for text in [
             "st = FTPFeedStorage(f\"ftp://foo:{password}@example.com/some_path\")\n",
             "see http://x%40:%40@example.com for the escapes\n",

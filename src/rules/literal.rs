@@ -238,7 +238,7 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
     }
     let named = SELF_NAMING.iter().any(|w| lower.contains(w));
     let typed = placeholder::has_typed_run(value);
-    if is_option_setting(text) {
+    if class != KeyClass::Password && is_option_setting(text) {
         return None;
     }
     match class {
@@ -288,12 +288,12 @@ pub fn judge(class: KeyClass, value: &[u8], quoted: bool, code: bool) -> Option<
     }
 }
 
-/// `CHANGES.rst`, `changelog.yaml`, `NEWS`, `HISTORY.md`: a project's changelog (not
-/// `history.py`).
+/// `CHANGES.rst`, `NEWS`, `HISTORY.md`, `CHANGELOG`: a project's changelog, named in capitals
+/// as changelogs are (not `history.py`, nor an app's `history.yaml`).
 fn is_changelog(name: &str) -> bool {
     let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
-    ["changelog", "changes", "news", "history"].contains(&stem)
-        && ["", "md", "rst", "txt", "yaml", "yml", "adoc"].contains(&ext)
+    ["CHANGELOG", "CHANGES", "NEWS", "HISTORY"].contains(&stem)
+        && ["", "md", "rst", "txt", "adoc"].contains(&ext.to_ascii_lowercase().as_str())
 }
 
 /// Default passwords of database and broker images and of CI services (`root` for `MySQL`,
@@ -784,6 +784,7 @@ fn is_path_or_address(text: &str) -> bool {
 )]
 pub fn is_sample_path(path: &str) -> bool {
     let lower = path.replace('\\', "/").to_ascii_lowercase();
+    let original_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
     let mut parts = lower.split('/').collect::<Vec<_>>();
     let name = parts.pop().unwrap_or_default();
     const DIRS: &[&str] = &[
@@ -804,7 +805,6 @@ pub fn is_sample_path(path: &str) -> bool {
         "doc",
         "docs_src",
         "documentation",
-        "tutorial",
         "tutorials",
         "samples",
     ];
@@ -812,7 +812,7 @@ pub fn is_sample_path(path: &str) -> bool {
         // A package's metadata carries its README as the long description.
         || name == "pkg-info"
         || name == "metadata" && parts.last().is_some_and(|p| p.ends_with(".dist-info"))
-        || is_changelog(name)
+        || is_changelog(original_name)
         || name.starts_with("test_")
         || name == "conftest.py"
         || [
@@ -1046,6 +1046,8 @@ mod tests {
         assert!(is_sample_path("src/pkg.egg-info/PKG-INFO"));
         assert!(is_sample_path("pkg-1.0.dist-info/METADATA"));
         assert!(is_sample_path("changelogs/changelog.yaml"));
+        assert!(!is_sample_path("app/history.yaml"));
+        assert!(!is_sample_path("tutorial/settings.py"));
         assert!(is_sample_path("CHANGES.rst"));
         assert!(is_sample_path("HISTORY.txt"));
         assert!(!is_sample_path("app/settings.py"));
