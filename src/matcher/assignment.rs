@@ -1246,16 +1246,16 @@ fn client_owning(line: &[u8], at: usize) -> Option<bool> {
     };
     let c = (0..words.len()).rev().find(|&i| command(i).is_some())?;
     let separate = command(c)?.1;
+    let takes_value = if separate {
+        SSHPASS_VALUE_FLAGS
+    } else {
+        MYSQL_VALUE_FLAGS
+    };
     let mut j = c + 1;
     while j < words.len() {
         if !words[j].starts_with(b"-") {
             return None;
         }
-        let takes_value = if separate {
-            SSHPASS_VALUE_FLAGS
-        } else {
-            MYSQL_VALUE_FLAGS
-        };
         j += if takes_value.contains(&words[j]) {
             2
         } else {
@@ -1284,14 +1284,14 @@ fn client_password_flag(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<
         let Some((value, _, end)) = read_value(line, s, false) else {
             continue;
         };
-        // `-p` followed by another flag is a prompt; `-p{pw}` and `-p%s` are templates
-        // (an f-string, `format!`, `%` formatting) that a program fills in.
+        // `-p` followed by another flag is a prompt. `-p{pw}` and `-p%(pw)s` are templates:
+        // the unquoted read stops at their `}` or `)`, so the value model would see `{pw` or
+        // `%(pw`, which it cannot tell from a password (`-p%s` it reads as a template).
         let raw = &line[value.clone()];
         if raw.is_empty()
             || raw.starts_with(b"-")
-            || raw.contains(&b'{')
-            || memchr::memmem::find(raw, b"%s").is_some()
-            || memchr::memmem::find(raw, b"%(").is_some()
+            || raw.starts_with(b"{")
+            || raw.starts_with(b"%(")
         {
             continue;
         }
@@ -1410,20 +1410,11 @@ fn url_credentials(kind: FileKind, line: &[u8], base: usize, out: &mut Vec<Hit>)
 }
 
 /// How the generic detector judges `password`, a URL's password that another pattern (a
-/// database URL, `url-basic-auth`) captured in a file of `kind` and whose validator kept:
-/// `None` when it is no credential (a template such as `{pw}`, `{{ pw }}`, `${PW}` or
-/// `%(pw)s`, an escaped character), else whether it is a sample (tests, docs, a hand-typed
-/// value).
+/// database URL, `url-basic-auth`) captured in a file of `kind` and whose validator kept
+/// (the validator drops stand-ins and templates): `None` when it is only an escaped
+/// character, else whether it is a sample (tests, docs, a hand-typed value).
 #[must_use]
 pub fn url_password(kind: FileKind, password: &[u8]) -> Option<bool> {
-    let whole_template = password.starts_with(b"{") && password.ends_with(b"}");
-    if whole_template
-        || memchr::memmem::find(password, b"{{").is_some()
-        || memchr::memmem::find(password, b"${").is_some()
-        || memchr::memmem::find(password, b"%(").is_some()
-    {
-        return None;
-    }
     if escapes_nothing(password) {
         return None;
     }

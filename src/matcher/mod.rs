@@ -566,7 +566,7 @@ impl Matcher {
                 }
             }
         }
-        self.assignment_matches(path, bytes, detector_windows, &mut matches);
+        self.assignment_matches((path, file_kind), bytes, detector_windows, &mut matches);
         self.entropy_matches(path, bytes, focus, &mut matches);
         matches.sort_by_key(|m| (m.secret.start, m.pattern));
         matches.dedup();
@@ -608,7 +608,7 @@ impl Matcher {
     /// reports each verdict under the pattern that names it.
     fn assignment_matches(
         &self,
-        path: &str,
+        (path, kind): (&str, assignment::FileKind),
         bytes: &[u8],
         mut windows: Vec<Range<usize>>,
         matches: &mut Vec<Match>,
@@ -617,7 +617,6 @@ impl Matcher {
             return;
         }
         windows.sort_by_key(|r| r.start);
-        let kind = assignment::FileKind::of(path);
         let mut hits = Vec::new();
         let mut done = 0;
         for w in windows {

@@ -76,6 +76,33 @@ pub fn is_stand_in(value: &[u8]) -> bool {
     {
         return true;
     }
+    // A whole template naming a value: `{pw}`, `{{ db_password }}`, `${PW}`, `%(pw)s`. A brace
+    // inside a value (`Pa{ss}w0rd`) is a character of it, and so are braces around a mixed-case
+    // body (Maven's encrypted `{vki9JTFm...}`).
+    let braced = |v: &[u8]| {
+        let inner = v
+            .strip_prefix(b"{")
+            .and_then(|i| i.strip_suffix(b"}"))
+            .map(|i| i.trim_ascii_start().trim_ascii_end())
+            .map(|i| {
+                i.strip_prefix(b"{")
+                    .and_then(|j| j.strip_suffix(b"}"))
+                    .unwrap_or(i)
+            })
+            .map(<[u8]>::trim_ascii);
+        inner.is_some_and(|i| {
+            let name = |b: &u8| b.is_ascii_digit() || b"_.".contains(b);
+            !i.is_empty()
+                && (i.iter().all(|b| b.is_ascii_lowercase() || name(b))
+                    || i.iter().all(|b| b.is_ascii_uppercase() || name(b)))
+        })
+    };
+    if braced(value)
+        || value.strip_prefix(b"$").is_some_and(braced)
+        || value.starts_with(b"%(") && value.ends_with(b")s")
+    {
+        return true;
+    }
     // A UUID of at most three symbols (`00000000-0000-4000-8000-000000000000`): filler in the
     // shape, not a generated id. (Other filler, `00aaaa...`, `SOME_PASSWORD`, stays a sample:
     // labelled material counts those as findings.)
@@ -312,6 +339,16 @@ fn is_hex_digest(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_template_is_a_stand_in_and_a_brace_in_a_value_is_not() {
+        for v in ["{pw}", "{{ db_password }}", "${DB_PASSWORD}", "%(pw)s", "{0}"] {
+            assert!(is_stand_in(v.as_bytes()), "{v}");
+        }
+        for v in ["Pa{ss}w0rd9x", "{vki9JTFmEYlTlCZixjz0jr5QxEXl}", "{}"] {
+            assert!(!is_stand_in(v.as_bytes()), "{v}");
+        }
+    }
 
     #[test]
     fn a_0xff_byte_in_a_value_does_not_overflow() {
