@@ -342,7 +342,13 @@ mod tests {
 
     #[test]
     fn a_whole_template_is_a_stand_in_and_a_brace_in_a_value_is_not() {
-        for v in ["{pw}", "{{ db_password }}", "${DB_PASSWORD}", "%(pw)s", "{0}"] {
+        for v in [
+            "{pw}",
+            "{{ db_password }}",
+            "${DB_PASSWORD}",
+            "%(pw)s",
+            "{0}",
+        ] {
             assert!(is_stand_in(v.as_bytes()), "{v}");
         }
         for v in ["Pa{ss}w0rd9x", "{vki9JTFmEYlTlCZixjz0jr5QxEXl}", "{}"] {
